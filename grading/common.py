@@ -1,0 +1,69 @@
+"""Utilities shared by every assignment's hidden-test logic."""
+from __future__ import annotations
+
+import contextlib
+import functools
+from typing import Any, Callable
+
+from cnnkit.testing import quiet
+
+
+class GradingError(AssertionError):
+    """A hidden test failed; the message says what is probably wrong."""
+
+
+def expect(condition: bool, message: str) -> None:
+    """Raise ``GradingError(message)`` unless ``condition`` holds."""
+    if not condition:
+        raise GradingError(message)
+
+
+@contextlib.contextmanager
+def isolated_globals(func: Callable, **replacements: Any):
+    """Temporarily replace globals that ``func`` looks up (notebook helpers).
+
+    A hidden test of ``conv_forward`` swaps the learner's ``zero_pad`` and
+    ``conv_single_step`` for reference versions, so that a mistake in a helper costs
+    the points of that helper's exercise only.  Names that ``func`` cannot see are
+    ignored; the previous values (or their absence) are restored afterwards.
+    """
+    namespace = getattr(func, "__globals__", None)
+    if namespace is None:
+        yield
+        return
+    missing = object()
+    saved = {name: namespace.get(name, missing) for name in replacements}
+    try:
+        namespace.update(replacements)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = value
+
+
+def hidden_test(check: Callable) -> Callable:
+    """Decorator for hidden-test entry points: run quietly, print one line on success.
+
+    Every failure surfaces as an ``AssertionError`` subclass with a helpful message; an
+    unexpected exception raised by the learner's code is re-raised with its type and
+    message summarised, so feedback never shows hidden-test source lines.
+    """
+
+    @functools.wraps(check)
+    def wrapper(*args, **kwargs):
+        __tracebackhide__ = True
+        with quiet():
+            try:
+                check(*args, **kwargs)
+            except GradingError as err:
+                raise GradingError(f"{check.__name__}: {err}") from None
+            except Exception as err:  # learner code crashed inside a hidden test
+                raise GradingError(
+                    f"{check.__name__}: your function raised {type(err).__name__}: {err}"
+                ) from None
+        print(f"{check.__name__}: hidden tests passed.")
+
+    return wrapper

@@ -1,0 +1,60 @@
+"""nbgrader configuration shared by the instructor workflow, the demo class and the tests.
+
+Paths are relative to the course directory (the folder nbgrader runs in), so this file
+works unchanged when copied into a scratch course (``grading.course.make_course``).
+"""
+import os
+import pathlib
+
+c = get_config()  # noqa: F821 - provided by nbgrader/traitlets
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+c.CourseDirectory.course_id = "cnn-course"
+c.CourseDirectory.source_directory = "solutions"   # nbgrader sources: solutions + hidden tests
+c.CourseDirectory.release_directory = "notebooks"   # student versions, committed in the repo
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Local exchange for instructors who release and collect on one machine.
+c.Exchange.root = str(HERE / "exchange")
+
+# What students see in place of a solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Execution: a per-cell limit so an infinite loop costs that cell only; the kernel is
+# interrupted and grading goes on with the next cell.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+c.Execute.error_on_timeout = {
+    "ename": "CellTimeoutError",
+    "evalue": "this cell ran longer than 120 s and was interrupted",
+    "traceback": [
+        "CellTimeoutError: this cell ran longer than 120 s and was interrupted "
+        "(an infinite loop, or a much slower method than needed?)"
+    ],
+}
+c.Execute.execute_retries = 1
+
+# Output on stderr zeroes an nbgrader test cell, even when the test passed.  The notebooks
+# and the grading code keep TensorFlow and warnings quiet (cnnkit.setup); as a second line
+# of defence, kernels inherit a quiet environment and known-harmless log lines are dropped.
+for _key, _value in {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "ABSL_MIN_LOG_LEVEL": "3",
+    "GRPC_VERBOSITY": "ERROR",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::FutureWarning",
+}.items():
+    os.environ.setdefault(_key, _value)
+
+c.IgnorePattern.pattern = (
+    r"(oneDNN custom operations are on"
+    r"|This TensorFlow binary is optimized to use available CPU instructions"
+    r"|Unable to register cu(DNN|FFT|BLAS) factory"
+    r"|computation placer already registered"
+    r"|All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|`shuffle=True` was passed, but will be ignored"
+    r"|Do not pass an `input_shape`/`input_dim` argument to a layer)"
+)
+c.IgnorePattern.enabled = True

@@ -1,0 +1,98 @@
+"""Real nbgrader round trips: generate -> autograde -> feedback, on every assignment.
+
+Uses the session's graded course (tests/conftest.py): each submission was executed once.
+"""
+from __future__ import annotations
+
+import pytest
+
+from grading import harness
+from grading import notebook as nbu
+from grading.course import nbgrader, read_grades_csv
+
+ASSIGNMENTS = nbu.assignment_ids()
+
+
+def _by_function(graded, assignment, student):
+    scores = graded.course.scores(assignment, student)
+    cells = nbu.grade_cells(nbu.read(graded.course.source_notebook(assignment)))
+    return {c.function: scores[c.grade_id] for c in cells}
+
+
+def _mismatches(graded, assignment, student):
+    sub = graded.plans[assignment][student]
+    got = _by_function(graded, assignment, student)
+    bad = []
+    for fn, full in sub.expect_full.items():
+        score, maximum = got[fn]
+        what = sub.variants.get(fn, "solution" if full else "blank")
+        if full and score != maximum:
+            bad.append(f"{fn}: {score:g}/{maximum:g} with {what}, expected full marks")
+        if not full and score != 0:
+            bad.append(f"{fn}: {score:g}/{maximum:g} with {what}, expected 0")
+    return bad
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_gets_full_marks(graded_course, assignment):
+    assert _mismatches(graded_course, assignment, "solution") == []
+    scores = graded_course.course.scores(assignment, "solution")
+    assert sum(s for s, _ in scores.values()) == sum(m for _, m in scores.values()) > 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_run_writes_no_error_and_nothing_on_stderr(graded_course, assignment):
+    from grading.bench import cell_problems
+
+    nb = nbu.read(graded_course.course.autograded("solution", assignment))
+    assert cell_problems(nb) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_blank_student_version_gets_zero_and_every_cell_runs(graded_course, assignment):
+    course = graded_course.course
+    scores = course.scores(assignment, "blank")
+    assert scores and all(score == 0 for score, _ in scores.values()), scores
+    assert course.unexecuted_cells(assignment, "blank") == []
+
+
+def _students(prefix):
+    return [(a, s) for a in ASSIGNMENTS for s in harness.student_names(a) if s.startswith(prefix)]
+
+
+@pytest.mark.parametrize("assignment,student", _students("wrong-"))
+def test_one_wrong_function_loses_exactly_its_points(graded_course, assignment, student):
+    assert _mismatches(graded_course, assignment, student) == []
+
+
+@pytest.mark.parametrize("assignment,student", _students("mutants-"))
+def test_every_mutant_loses_its_exercise_points_under_autograde(graded_course, assignment, student):
+    assert _mismatches(graded_course, assignment, student) == []
+
+
+@pytest.mark.parametrize("assignment,student", _students("alternatives-"))
+def test_correct_alternatives_keep_full_marks_under_autograde(graded_course, assignment, student):
+    assert _mismatches(graded_course, assignment, student) == []
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_and_export(graded_course, assignment):
+    course = graded_course.course
+    course.generate_feedback(assignment)
+    html = course.feedback("solution", assignment).read_text()
+    assert "Score" in html or "score" in html
+    assert "BEGIN SOLUTION" not in html
+    rows = [r for r in read_grades_csv(course.export())
+            if r["assignment"] == assignment]
+    by_student = {r["student_id"]: float(r["score"]) for r in rows}
+    assert by_student["blank"] == 0
+    assert by_student["solution"] == float(rows[0]["max_score"]) > 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_validate_passes_on_solution_and_inverted_validate_fails_every_student_test(graded_course, assignment):
+    course = graded_course.course
+    ok = nbgrader(["validate", str(course.source_notebook(assignment))], course.root)
+    assert "Success! Your notebook passes all the tests." in ok.stdout, ok.stdout[-2000:]
+    inv = nbgrader(["validate", "--invert", str(course.release_notebook(assignment))], course.root)
+    assert "Success! The notebook does not pass any tests." in inv.stdout, inv.stdout[-2000:]
