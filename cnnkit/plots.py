@@ -7,18 +7,16 @@ exactly once, when it is the value of the last line of a cell (or when it is
 passed to ``display``).  They can also be saved with ``fig.savefig(...)``.
 
 This module is student-facing.  It contains no implementation of a graded
-function: the few numbers a figure needs (a window maximum, a window mean) are
-read with plain array indexing inside the drawing code.
+function: numbers that would give an exercise away (a padded array, pooled
+outputs) are passed in by the caller, e.g. computed with the student's own code.
 
-``render_course_figures(out_dir)`` writes the PNG files that the notebooks embed.
+``grading.figures.render_course_figures`` (instructor side) writes the PNG files that the
+notebooks embed.
 """
 from __future__ import annotations
 
-import os
-from typing import Iterable
-
 import numpy as np
-from matplotlib import patches, rc_context
+from matplotlib import patches
 from matplotlib.figure import Figure
 
 __all__ = [
@@ -26,7 +24,6 @@ __all__ = [
     "show_conv_window",
     "show_pooling",
     "show_backward_flow",
-    "render_course_figures",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -109,8 +106,11 @@ def _index_labels(ax, n_rows, n_cols, fontsize=8, offset=0):
 
 
 def _fmt(v: float, decimals: int = 1) -> str:
+    """Exact zeros print as "0"; tiny non-zero values keep their decimals ("0.0")."""
+    if v == 0:
+        return "0"
     text = f"{v:.{decimals}f}"
-    return "0" if text.lstrip("-").strip("0.") == "" else text
+    return text.lstrip("-") if text.lstrip("-").strip("0.") == "" else text
 
 
 # --------------------------------------------------------------------------------------
@@ -234,11 +234,13 @@ def show_conv_window(n_H_prev: int = 7, n_W_prev: int = 9, f: int = 3, stride: i
         positions.append((1, 0))
 
     cell_in = 0.48
-    fig_w = cell_in * (Wp + n_W) + 3.2
-    fig_h = cell_in * max(Hp, n_H) + 3.3
-    fig = Figure(figsize=(max(fig_w, 9.0), max(fig_h, 5.5)))
-    gs = fig.add_gridspec(1, 2, width_ratios=[Wp + 1.0, max(n_W, 3) + 1.0],
-                          left=0.04, right=0.98, top=0.80, bottom=0.24, wspace=0.12)
+    grid_h = cell_in * (max(Hp, n_H) + 1.2)
+    fig_w = max(cell_in * (Wp + n_W) + 3.2, 9.0)
+    fig_h = grid_h + 3.0
+    fig = Figure(figsize=(fig_w, fig_h))
+    gs = fig.add_gridspec(1, 2, width_ratios=[Wp + 1.2, max(n_W, 3) + 1.2],
+                          left=0.04, right=0.98, top=1 - 1.45 / fig_h,
+                          bottom=1.45 / fig_h, wspace=0.12)
     ax_in = fig.add_subplot(gs[0, 0])
     ax_out = fig.add_subplot(gs[0, 1])
 
@@ -282,10 +284,10 @@ def show_conv_window(n_H_prev: int = 7, n_W_prev: int = 9, f: int = 3, stride: i
     ax_out.set_title(f"output Z[i, :, :, c]\n{n_H} × {n_W}", fontsize=11, color=TEXT)
 
     fig.suptitle("A convolution window slides over the padded input", fontsize=13,
-                 color=TEXT, y=0.975)
-    fig.text(0.5, 0.135, _size_line("H", n_H_prev, f, stride, pad), ha="center",
+                 color=TEXT, y=1 - 0.3 / fig_h)
+    fig.text(0.5, 0.95 / fig_h, _size_line("H", n_H_prev, f, stride, pad), ha="center",
              va="center", fontsize=13, color=TEXT)
-    fig.text(0.5, 0.065, _size_line("W", n_W_prev, f, stride, pad), ha="center",
+    fig.text(0.5, 0.4 / fig_h, _size_line("W", n_W_prev, f, stride, pad), ha="center",
              va="center", fontsize=13, color=TEXT)
     legend = [patches.Patch(facecolor=PAD_FACE, edgecolor=PAD_EDGE, hatch="//",
                             label="zero padding"),
@@ -294,48 +296,47 @@ def show_conv_window(n_H_prev: int = 7, n_W_prev: int = 9, f: int = 3, stride: i
         legend.append(patches.Patch(facecolor="white", edgecolor=MUTED, hatch="xx",
                                     label="never inside a window (floor)"))
     fig.legend(handles=legend, loc="upper center", ncol=len(legend), frameon=False,
-               fontsize=9, bbox_to_anchor=(0.5, 0.93))
+               fontsize=9, bbox_to_anchor=(0.5, 1 - 0.55 / fig_h))
     return fig
 
 
 # --------------------------------------------------------------------------------------
 # 3. Max pooling versus average pooling
 # --------------------------------------------------------------------------------------
-def show_pooling(x=None, f: int = 2, stride: int = 2) -> Figure:
+def show_pooling(x, A_max, A_avg, f: int = 2, stride: int = 2) -> Figure:
     """A small input grid, its max-pooled and its average-pooled outputs side by side.
 
     Parameters
     ----------
-    x : array of shape (n_H, n_W), (n_H, n_W, n_C) or (m, n_H, n_W, n_C), optional
-        Input; the first example and channel are drawn.  Default: a seeded 4 × 4 grid
-        of small integers.
+    x : array of shape (n_H_prev, n_W_prev), (n_H_prev, n_W_prev, n_C) or (m, n_H_prev, n_W_prev, n_C)
+        Input; the first example and channel are drawn.
+    A_max, A_avg : arrays shaped like ``x`` but with (n_H, n_W) spatial sizes
+        The max-pooled and average-pooled outputs (e.g. from your ``pool_forward``), where
+        n_H = floor((n_H_prev - f) / stride) + 1 and likewise n_W.
     f, stride : int
         Window size and stride.
 
     Each window gets its own colour in the input and in both outputs; the maximum of
     each window is circled.
     """
-    if x is None:
-        x = np.random.default_rng(7).integers(0, 10, size=(4, 4)).astype(float)
     a = np.asarray(_as_2d(x), dtype=float)
+    maxima = np.asarray(_as_2d(A_max), dtype=float)
+    means = np.asarray(_as_2d(A_avg), dtype=float)
     n_H_prev, n_W_prev = a.shape
-    if f < 1 or stride < 1 or f > n_H_prev or f > n_W_prev:
-        raise ValueError("need 1 <= f <= input size and stride >= 1")
-    n_H = (n_H_prev - f) // stride + 1
-    n_W = (n_W_prev - f) // stride + 1
+    n_H, n_W = maxima.shape
+    if means.shape != maxima.shape:
+        raise ValueError(f"A_max and A_avg differ in shape: {maxima.shape} vs {means.shape}")
     integer_input = bool(np.all(a == np.round(a)))
     in_decimals = 0 if integer_input else 1
 
-    # Values read with plain indexing, only to label the figure.
-    maxima = np.empty((n_H, n_W))
-    means = np.empty((n_H, n_W))
+    # Where each window's maximum sits (to circle it), read off the given outputs.
     argmax = {}
     for h in range(n_H):
         for w in range(n_W):
-            window = a[h * stride:h * stride + f, w * stride:w * stride + f]
-            maxima[h, w] = window.max()
-            means[h, w] = window.mean()
-            r, c = np.unravel_index(np.argmax(window), window.shape)
+            rows = slice(h * stride, h * stride + f)
+            cols = slice(w * stride, w * stride + f)
+            hits = np.argwhere(np.isclose(a[rows, cols], maxima[h, w]))
+            r, c = hits[0] if len(hits) else (0, 0)
             argmax[(h, w)] = (h * stride + r, w * stride + c)
 
     cell_in = 0.62
@@ -355,14 +356,21 @@ def show_pooling(x=None, f: int = 2, stride: int = 2) -> Figure:
                 if h < n_H and w < n_W and hr < f and wr < f:
                     face = _tint(_colour(h * n_W + w), 0.72)
             _cell(ax_in, r, c, face, text=_fmt(a[r, c], in_decimals), fontsize=11)
-    for h in range(n_H):
-        for w in range(n_W):
-            k = h * n_W + w
-            inset = 0.04 if tiled else 0.04 + 0.06 * (k % 4)
-            _outline(ax_in, h * stride, w * stride, f, f, _colour(k), inset=inset, lw=2.2)
-            r, c = argmax[(h, w)]
-            ax_in.add_patch(patches.Circle((c + 0.5, r + 0.5), 0.34, facecolor="none",
-                                           edgecolor=_colour(k), linewidth=2.0, zorder=6))
+    # Tiled windows: colour all of them.  Overlapping windows: only the first few, so
+    # that the outlines stay readable.
+    if tiled:
+        shown = {(h, w): h * n_W + w for h in range(n_H) for w in range(n_W)}
+    else:
+        first = [(0, w) for w in range(min(2, n_W))] + ([(1, 0)] if n_H > 1 else [])
+        shown = {pos: k for k, pos in enumerate(first)}
+    for (h, w), k in shown.items():
+        inset = 0.04 if tiled else 0.05 + 0.08 * k
+        _outline(ax_in, h * stride, w * stride, f, f, _colour(k), inset=inset, lw=2.2,
+                 fill_alpha=0.0 if tiled else 0.12)
+        r, c = argmax[(h, w)]
+        ax_in.add_patch(patches.Circle((c + 0.5, r + 0.5), 0.34 - 0.04 * (0 if tiled else k),
+                                       facecolor="none", edgecolor=_colour(k),
+                                       linewidth=2.0, zorder=6))
     _clean_axes(ax_in, n_H_prev, n_W_prev)
     ax_in.set_title(f"input  {n_H_prev} × {n_W_prev}\n(max of each window circled)",
                     fontsize=11, color=TEXT)
@@ -372,12 +380,26 @@ def show_pooling(x=None, f: int = 2, stride: int = 2) -> Figure:
             (ax_avg, means, "average pooling", 2)):
         for h in range(n_H):
             for w in range(n_W):
-                k = h * n_W + w
-                _cell(ax, h, w, _tint(_colour(k), 0.72), edge=_colour(k), lw=2.0,
-                      text=_fmt(values[h, w], decimals), fontsize=12, weight="bold")
+                if (h, w) in shown:
+                    k = shown[(h, w)]
+                    _cell(ax, h, w, _tint(_colour(k), 0.72), edge=_colour(k), lw=2.0,
+                          text=_fmt(values[h, w], decimals), fontsize=12, weight="bold",
+                          zorder=3)
+                else:
+                    _cell(ax, h, w, OUTPUT_FACE, text=_fmt(values[h, w], decimals),
+                          fontsize=12)
         _clean_axes(ax, max(n_H, n_H_prev), n_W)
         ax.set_title(f"{title}\n{n_H} × {n_W}", fontsize=11, color=TEXT)
 
+    # Spell out the first window's two summaries under the outputs.
+    first = a[0:f, 0:f].ravel()
+    if first.size <= 9:
+        items = ", ".join(_fmt(v, in_decimals) for v in first)
+        for ax, text in ((ax_max, f"max({items})\n= {_fmt(maxima[0, 0], in_decimals)}"),
+                         (ax_avg, f"({' + '.join(_fmt(v, in_decimals) for v in first)})"
+                                  f" / {first.size}\n= {_fmt(means[0, 0], 2)}")):
+            ax.text(n_W / 2, n_H + 0.35, text, ha="center", va="top", fontsize=9.5,
+                    color=_colour(0))
     fig.suptitle(f"Pooling one channel with f = {f}, stride = {stride}", fontsize=13,
                  color=TEXT, y=0.97)
     fig.text(0.5, 0.87, "Same windows, two summaries: the largest value or the mean. "
@@ -559,39 +581,3 @@ def show_backward_flow() -> Figure:
     fig.suptitle("Backward propagation, one output entry at a time", fontsize=15,
                  color=TEXT, y=0.985)
     return fig
-
-
-# --------------------------------------------------------------------------------------
-# Rendering the course images
-# --------------------------------------------------------------------------------------
-def _figures_w1a1() -> Iterable[tuple[str, Figure]]:
-    rng = np.random.default_rng(2024)
-    x = np.round(rng.normal(size=(1, 4, 5, 1)), 1)
-    pad = 2
-    # Padded copy built with plain indexing, only to draw the figure.
-    x_pad = np.zeros((1, 4 + 2 * pad, 5 + 2 * pad, 1))
-    x_pad[:, pad:pad + 4, pad:pad + 5, :] = x
-    yield "w1a1_padding.png", show_padding(x, x_pad)
-    yield "w1a1_conv_window.png", show_conv_window()
-    yield "w1a1_pooling.png", show_pooling()
-    yield "w1a1_backward_flow.png", show_backward_flow()
-
-
-def render_course_figures(out_dir) -> list[str]:
-    """Write the course figures as PNG files into ``out_dir`` and return their paths.
-
-    The output is deterministic: fixed seeds, matplotlib's default style, dpi 100,
-    and no "Software" metadata in the files.  The Agg renderer is used through the
-    figures' own canvases, so the backend of a running notebook is left untouched.
-    """
-    os.makedirs(out_dir, exist_ok=True)
-    paths = []
-    with rc_context():
-        from matplotlib import style
-
-        with style.context("default"):
-            for name, fig in _figures_w1a1():
-                path = os.path.join(str(out_dir), name)
-                fig.savefig(path, dpi=100, metadata={"Software": None}, facecolor="white")
-                paths.append(path)
-    return paths

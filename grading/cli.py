@@ -53,7 +53,7 @@ def _bundle(args) -> int:
 
 
 def _figures(args) -> int:
-    from cnnkit.plots import render_course_figures
+    from grading.figures import render_course_figures
 
     for path in render_course_figures(nbu.repo_root() / "images"):
         print(f"wrote {path}")

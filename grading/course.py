@@ -26,7 +26,10 @@ class CourseError(RuntimeError):
 def nbgrader(args: list[str], cwd: Path, timeout: float = 1800) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` in ``cwd`` with this interpreter; raise ``CourseError`` on failure."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # nbgrader runs helper programs (``alembic``) from PATH: put this environment's first.
+    bindir = str(Path(sys.executable).parent)
+    env = dict(os.environ, PYTHONUNBUFFERED="1",
+               PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]))
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         tail = (proc.stdout + proc.stderr)[-4000:]

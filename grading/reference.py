@@ -16,8 +16,8 @@ the backward passes scatter window gradients back with one slice-add per kernel 
 through ``tf.nn.conv2d`` / ``tf.nn.max_pool2d`` / ``tf.nn.avg_pool2d`` and
 ``tf.GradientTape``; TensorFlow is imported lazily (and silently) on first use.
 """
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: tests/test_bundle.py flags any long line
+# of this module that appears in the student bundle, and that line is in cnnkit too.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -50,6 +50,14 @@ def _fold(window_grads: np.ndarray, shape: tuple, stride: int) -> np.ndarray:
         for s in range(f):
             out[:, r:r + stride * n_H:stride, s:s + stride * n_W:stride, :] += window_grads[..., r, s]
     return out
+
+
+def window_coverage(n_H_prev: int, n_W_prev: int, f: int, stride: int, pad: int = 0) -> np.ndarray:
+    """How many ``f x f`` windows (taken with ``stride`` on the padded input) cover each
+    input position: an int array ``(n_H_prev, n_W_prev)``; above 1 where windows overlap."""
+    n_H, n_W = output_size(n_H_prev, f, stride, pad), output_size(n_W_prev, f, stride, pad)
+    counts = _fold(np.ones((1, n_H, n_W, 1, f, f)), (1, n_H_prev + 2 * pad, n_W_prev + 2 * pad, 1), stride)
+    return counts[0, pad:pad + n_H_prev, pad:pad + n_W_prev, 0].astype(int)
 
 
 def _check_mode(mode: str) -> None:

@@ -1,0 +1,30 @@
+"""The committed figures are what the drawing code produces."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from grading import notebook as nbu
+from grading.figures import render_course_figures
+
+
+def test_committed_figures_match_a_fresh_render(tmp_path):
+    fresh = render_course_figures(tmp_path)
+    assert fresh
+    for path in fresh:
+        name = path.rsplit("/", 1)[-1]
+        committed = nbu.repo_root() / "images" / name
+        assert committed.exists(), f"images/{name} is missing: run `python3 course.py figures`"
+        a = np.asarray(Image.open(path).convert("RGB"), dtype=float)
+        b = np.asarray(Image.open(committed).convert("RGB"), dtype=float)
+        assert a.shape == b.shape, f"images/{name} is stale (size differs): run `python3 course.py figures`"
+        assert np.mean(np.abs(a - b)) < 2.0, f"images/{name} is stale: run `python3 course.py figures`"
+
+
+@pytest.mark.parametrize("assignment", nbu.assignment_ids())
+def test_every_image_a_notebook_links_exists(assignment):
+    import re
+
+    nb = nbu.read(nbu.notebook_path(assignment))
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", "\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
+    for link in links:
+        assert (nbu.notebook_path(assignment).parent / link).resolve().exists(), link
