@@ -36,6 +36,20 @@ c.Execute.error_on_timeout = {
 }
 c.Execute.execute_retries = 1
 
+# A kernel that dies (segfault, os._exit, out of memory) costs the cell that killed it, not
+# the whole submission: grading.execute.ResilientExecute restarts it and goes on.
+try:
+    from nbgrader.converters.autograde import Autograde as _Autograde
+
+    from grading.execute import ResilientExecute
+
+    c.Autograde.autograde_preprocessors = [
+        ResilientExecute if p.__name__ == "Execute" else p
+        for p in _Autograde.class_traits()["autograde_preprocessors"].default()
+    ]
+except ImportError:  # the instructor package is not installed: stock behaviour
+    pass
+
 # Output on stderr zeroes an nbgrader test cell, even when the test passed.  The notebooks
 # and the grading code keep TensorFlow and warnings quiet (cnnkit.setup); as a second line
 # of defence, kernels inherit a quiet environment and known-harmless log lines are dropped.

@@ -116,13 +116,12 @@ class Course:
 
 
 def make_course(course_dir: Path, assignments: list[str] | None = None,
-                repo: Path | None = None, use_committed_release: bool = False) -> Course:
+                repo: Path | None = None, extra_config: str = "") -> Course:
     """Create a scratch course in ``course_dir`` from the repository.
 
     Copies ``nbgrader_config.py`` and ``solutions/<id>``; links ``images/`` and
-    ``datasets/`` so relative links in notebooks resolve.  With
-    ``use_committed_release`` the committed ``notebooks/<id>`` are copied too (and the
-    gradebook still has to be created by ``generate``).
+    ``datasets/`` so relative links in notebooks resolve.  ``extra_config`` is appended to
+    the copied ``nbgrader_config.py`` (e.g. ``c.Execute.timeout = 10`` for a test).
     """
     repo = repo or nbu.repo_root()
     assignments = assignments or nbu.assignment_ids(repo)
@@ -130,12 +129,11 @@ def make_course(course_dir: Path, assignments: list[str] | None = None,
     if course_dir.exists():
         shutil.rmtree(course_dir)
     course_dir.mkdir(parents=True)
-    shutil.copy2(repo / "nbgrader_config.py", course_dir / "nbgrader_config.py")
+    config = (repo / "nbgrader_config.py").read_text()
+    (course_dir / "nbgrader_config.py").write_text(config + ("\n" + extra_config + "\n" if extra_config else ""))
     for a in assignments:
         shutil.copytree(repo / "solutions" / a, course_dir / "solutions" / a,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        if use_committed_release:
-            shutil.copytree(repo / "notebooks" / a, course_dir / "notebooks" / a)
     for shared in ("images", "datasets"):
         if (repo / shared).exists():
             (course_dir / shared).symlink_to(repo / shared, target_is_directory=True)

@@ -14,8 +14,8 @@ ASSIGNMENTS = nbu.assignment_ids()
 
 
 def _by_function(graded, assignment, student):
-    scores = graded.course.scores(assignment, student)
-    cells = nbu.grade_cells(nbu.read(graded.course.source_notebook(assignment)))
+    scores = graded.scores(assignment, student)
+    cells = nbu.grade_cells(nbu.read(graded.course(assignment, student).source_notebook(assignment)))
     return {c.function: scores[c.grade_id] for c in cells}
 
 
@@ -36,7 +36,7 @@ def _mismatches(graded, assignment, student):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_gets_full_marks(graded_course, assignment):
     assert _mismatches(graded_course, assignment, "solution") == []
-    scores = graded_course.course.scores(assignment, "solution")
+    scores = graded_course.scores(assignment, "solution")
     assert sum(s for s, _ in scores.values()) == sum(m for _, m in scores.values()) > 0
 
 
@@ -44,16 +44,15 @@ def test_solution_gets_full_marks(graded_course, assignment):
 def test_solution_run_writes_no_error_and_nothing_on_stderr(graded_course, assignment):
     from grading.bench import cell_problems
 
-    nb = nbu.read(graded_course.course.autograded("solution", assignment))
+    nb = nbu.read(graded_course.autograded(assignment, "solution"))
     assert cell_problems(nb) == []
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_blank_student_version_gets_zero_and_every_cell_runs(graded_course, assignment):
-    course = graded_course.course
-    scores = course.scores(assignment, "blank")
+    scores = graded_course.scores(assignment, "blank")
     assert scores and all(score == 0 for score, _ in scores.values()), scores
-    assert course.unexecuted_cells(assignment, "blank") == []
+    assert graded_course.course(assignment, "blank").unexecuted_cells(assignment, "blank") == []
 
 
 def _students(prefix):
@@ -77,21 +76,22 @@ def test_correct_alternatives_keep_full_marks_under_autograde(graded_course, ass
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_and_export(graded_course, assignment):
-    course = graded_course.course
+    course = graded_course.course(assignment, "solution")
     course.generate_feedback(assignment)
     html = course.feedback("solution", assignment).read_text()
-    assert "Score" in html or "score" in html
-    assert "BEGIN SOLUTION" not in html
-    rows = [r for r in read_grades_csv(course.export())
-            if r["assignment"] == assignment]
+    assert "BEGIN SOLUTION" not in html and "Score" in html
+    rows = [r for r in read_grades_csv(course.export()) if r["assignment"] == assignment]
     by_student = {r["student_id"]: float(r["score"]) for r in rows}
-    assert by_student["blank"] == 0
-    assert by_student["solution"] == float(rows[0]["max_score"]) > 0
+    maximum = float(rows[0]["max_score"])
+    assert maximum > 0 and by_student["solution"] == maximum
+    for student, score in by_student.items():
+        expected = graded_course.scores(assignment, student)
+        assert score == pytest.approx(sum(s for s, _ in expected.values())), student
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_validate_passes_on_solution_and_inverted_validate_fails_every_student_test(graded_course, assignment):
-    course = graded_course.course
+    course = graded_course.shards[0]
     ok = nbgrader(["validate", str(course.source_notebook(assignment))], course.root)
     assert "Success! Your notebook passes all the tests." in ok.stdout, ok.stdout[-2000:]
     inv = nbgrader(["validate", "--invert", str(course.release_notebook(assignment))], course.root)
