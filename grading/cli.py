@@ -24,7 +24,7 @@ def _generate(args) -> int:
 
 
 def _demo(args) -> int:
-    from grading.course import DEMO_STUDENTS, run_demo, score_table
+    from grading.course import DEMO_STUDENTS, demo_mistakes, run_demo, score_table
 
     root = nbu.repo_root()
     course = run_demo(Path(args.dir or root / "build" / "demo_course"), args.assignment or None)
@@ -32,6 +32,10 @@ def _demo(args) -> int:
     for student, what in DEMO_STUDENTS.items():
         print(f"  {student:4s} {what}")
     print(score_table(course, list(DEMO_STUDENTS)))
+    for a in course.assignments:
+        print(f"\ncy's mistakes in {a}:")
+        for v in demo_mistakes(a):
+            print(f"  {v.target}: {v.description}")
     print(f"\nFeedback (HTML): {course.root / 'feedback'}/<student>/<assignment>/")
     print(f"Grades (CSV):    {course.root / 'grades.csv'}")
     return 0

@@ -172,14 +172,19 @@ DEMO_STUDENTS = {
 }
 
 
-def demo_partial(assignment: str) -> dict[str, str]:
-    """The partly wrong student's code: the solution with two functions mutated."""
+def demo_mistakes(assignment: str) -> list:
+    """The partly wrong student's two mistakes: the first mutant of two graded functions."""
     from grading.mutants import registry
 
     reg = registry(assignment)
     targets = reg.targets()
     chosen = [targets[len(targets) // 2 - 1], targets[-1]] if len(targets) > 1 else targets
-    return {t: reg.mutants(t)[0].cell_source() for t in chosen}
+    return [reg.mutants(t)[0] for t in chosen]
+
+
+def demo_partial(assignment: str) -> dict[str, str]:
+    """The partly wrong student's code for the mutated functions, ``{function: code}``."""
+    return {v.target: v.cell_source() for v in demo_mistakes(assignment)}
 
 
 def run_demo(course_dir: Path, assignments: list[str] | None = None, log=print) -> Course:
