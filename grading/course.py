@@ -23,13 +23,17 @@ class CourseError(RuntimeError):
     """An nbgrader command failed; the message holds the tail of its log."""
 
 
-def nbgrader(args: list[str], cwd: Path, timeout: float = 1800) -> subprocess.CompletedProcess:
-    """Run ``nbgrader <args>`` in ``cwd`` with this interpreter; raise ``CourseError`` on failure."""
+def nbgrader(args: list[str], cwd: Path, timeout: float = 1800,
+             env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``nbgrader <args>`` in ``cwd`` with this interpreter; raise ``CourseError`` on failure.
+
+    ``env`` adds environment variables; kernels started by nbgrader inherit them.
+    """
     cmd = [sys.executable, "-m", "nbgrader", *args]
     # nbgrader runs helper programs (``alembic``) from PATH: put this environment's first.
     bindir = str(Path(sys.executable).parent)
     env = dict(os.environ, PYTHONUNBUFFERED="1",
-               PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]))
+               PATH=os.pathsep.join([bindir, os.environ.get("PATH", "")]), **(env or {}))
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         tail = (proc.stdout + proc.stderr)[-4000:]
@@ -83,11 +87,17 @@ class Course:
         """The instructor's solution code for every graded function of ``assignment``."""
         return nbu.solutions(nbu.read(self.source_notebook(assignment)))
 
-    def autograde(self, assignment: str, student: str | None = None) -> None:
-        """``nbgrader autograde`` for every submitted student, or one."""
+    def autograde(self, assignment: str, student: str | None = None, quick: bool = False) -> None:
+        """``nbgrader autograde`` for every submitted student, or one.
+
+        ``quick`` sets ``CNN_COURSE_QUICK_TRAIN=1`` for the kernels: training cells then run
+        one epoch (see ``cnnkit.setup.training_epochs``); grading does not depend on it.
+        """
+        from cnnkit.setup import QUICK_TRAIN_ENV
+
         args = ["autograde", assignment, "--force"] + ([f"--student={student}"] if student else [])
         t0 = time.perf_counter()
-        nbgrader(args, self.root)
+        nbgrader(args, self.root, env={QUICK_TRAIN_ENV: "1"} if quick else None)
         self.timings[f"autograde:{assignment}"] = time.perf_counter() - t0
 
     def generate_feedback(self, assignment: str) -> None:
@@ -198,9 +208,9 @@ def run_demo(course_dir: Path, assignments: list[str] | None = None, log=print) 
         course.submit_filled("ada", a, correct)
         course.submit("ben", a, nbu.read(course.release_notebook(a)))
         course.submit_filled("cy", a, {**correct, **demo_partial(a)})
-    log("2/4 nbgrader autograde (3 submissions per assignment) ...")
+    log("2/4 nbgrader autograde (3 submissions per assignment; training cells run one epoch) ...")
     for a in course.assignments:
-        course.autograde(a)
+        course.autograde(a, quick=True)
     log("3/4 nbgrader generate_feedback ...")
     for a in course.assignments:
         course.generate_feedback(a)

@@ -1,9 +1,13 @@
 """Shared fixtures: one graded scratch course per test session, reused by every test.
 
 Every submission of ``grading.harness.plan`` is autograded once by real ``nbgrader
-autograde``.  The submissions are dealt round-robin over a few identical scratch courses
-(shards) that are autograded concurrently — each shard has its own gradebook, so there is
-no database contention — which roughly halves the wall time on two cores.
+autograde``, in identical scratch courses (shards) that are autograded concurrently, each
+with its own gradebook (no database contention):
+
+- shard 0 holds the ``solution`` submission alone and runs it exactly as students would,
+  training cells included: this is the one full execution of every solution notebook;
+- the other shards hold every other submission and run in quick mode
+  (``CNN_COURSE_QUICK_TRAIN=1``: one training epoch), which grading does not depend on.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from grading import harness
 from grading import notebook as nbu
 from grading.course import Course, make_course
 
-SHARDS = int(os.environ.get("CNN_COURSE_TEST_SHARDS", str(min(2, os.cpu_count() or 1))))
+QUICK_SHARDS = int(os.environ.get("CNN_COURSE_TEST_SHARDS", "2"))
 
 
 @dataclass
@@ -40,7 +44,7 @@ class GradedCourse:
 def graded_course(tmp_path_factory) -> GradedCourse:
     base = tmp_path_factory.mktemp("course")
     assignments = nbu.assignment_ids()
-    shards = [make_course(base / f"shard{k}", assignments) for k in range(SHARDS)]
+    shards = [make_course(base / f"shard{k}", assignments) for k in range(1 + QUICK_SHARDS)]
     with ThreadPoolExecutor(len(shards)) as pool:
         list(pool.map(Course.generate, shards))
     plans, home = {}, {}
@@ -48,7 +52,7 @@ def graded_course(tmp_path_factory) -> GradedCourse:
         plans[a] = {}
         correct = shards[0].correct_code(a)
         for k, sub in enumerate(harness.plan(a, correct)):
-            shard = shards[k % len(shards)]
+            shard = shards[0] if sub.student == "solution" else shards[1 + k % QUICK_SHARDS]
             if sub.replacements is None:
                 shard.submit(sub.student, a, nbu.read(shard.release_notebook(a)))
             else:
@@ -58,8 +62,8 @@ def graded_course(tmp_path_factory) -> GradedCourse:
 
     def grade(shard: Course) -> None:
         for a in assignments:
-            shard.autograde(a)
+            shard.autograde(a, quick=shard is not shards[0])
 
-    with ThreadPoolExecutor(len(shards)) as pool:
+    with ThreadPoolExecutor(min(len(shards), os.cpu_count() or 1)) as pool:
         list(pool.map(grade, shards))
     return GradedCourse(shards, home, plans)
