@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 import grading.reference
+import grading.reference_models
 from grading import notebook as nbu
 from grading.bundle import build_bundle
 
@@ -94,7 +95,8 @@ def test_bundle_contains_no_solution_code(bundle):
 def test_bundle_contains_no_reference_implementation(bundle):
     texts = _text(bundle)
     prose = "\n".join(_split_notebook(t)[1] for n, t in texts.items() if n.endswith(".ipynb"))
-    refs = {ln for ln in _distinctive(inspect.getsource(grading.reference).splitlines())
+    sources = "\n".join(inspect.getsource(m) for m in (grading.reference, grading.reference_models))
+    refs = {ln for ln in _distinctive(sources.splitlines())
             if not ln.startswith(("from ", "import ")) and ln not in prose}
     assert refs
     for name, text in texts.items():
