@@ -107,6 +107,7 @@ _SS = 4                  # supersampling factor of the drawing canvas
 _CANVAS = IMAGE_SIZE * _SS
 _SPLIT_CODE = {"train": 0, "test": 1}
 _PROBE = 16              # images per split hashed into the manifest as a quick check
+_TRACE: list | None = None   # debugging aid: when a list, renderers append what they drew
 _KEYS = {"train": ("train_set_x", "train_set_y", "list_classes"),
          "test": ("test_set_x", "test_set_y", "list_classes")}
 
@@ -284,8 +285,15 @@ _GRID = (np.arange(IMAGE_SIZE, dtype=np.float32) + 0.5) / IMAGE_SIZE   # pixel c
 
 
 def _camera(img, rng, *, blur=(0.0, 0.7), noise=(1.0, 6.0), light=0.45, jpeg=0.5,
+            exposure=(0.78, 1.18), auto=(0.0, 0.0), target=(0.42, 0.55), awb=(0.0, 0.0),
             extra_mult=None):
-    """Photographic finish of a float (64, 64, 3) image -> uint8 (64, 64, 3)."""
+    """Photographic finish of a float (64, 64, 3) image -> uint8 (64, 64, 3).
+
+    Light gradient, vignette, exposure error and colour cast; then the camera's own
+    auto-exposure (pulls the mean luminance towards ``target`` with a strength drawn
+    from ``auto``) and grey-world white balance (strength ``awb``); gamma, defocus,
+    sensor noise and JPEG-like blocks.
+    """
     yy, xx = np.meshgrid(_GRID, _GRID, indexing="ij")
     if extra_mult is not None:
         img = img * extra_mult[..., None]
@@ -295,9 +303,17 @@ def _camera(img, rng, *, blur=(0.0, 0.7), noise=(1.0, 6.0), light=0.45, jpeg=0.5
     mult = 1.0 + g * (math.cos(ang) * (xx - 0.5) + math.sin(ang) * (yy - 0.5)) * 2.0
     vig = rng.uniform(0.0, 0.35)
     mult = mult * (1.0 - vig * ((xx - 0.5) ** 2 + (yy - 0.5) ** 2) * 2.0)
-    exposure = rng.uniform(0.78, 1.18)
-    cast = np.array([1.0 + rng.normal(0, 0.05), 1.0, 1.0 + rng.normal(0, 0.06)], np.float32)
+    exposure = rng.uniform(*exposure)
+    cast = np.array([1.0 + rng.normal(0, 0.035), 1.0, 1.0 + rng.normal(0, 0.045)], np.float32)
     img = img * (mult * exposure)[..., None] * cast
+    means = img.reshape(-1, 3).mean(axis=0)
+    lum = float(means @ np.float32([0.299, 0.587, 0.114]))
+    wb = rng.uniform(*awb)
+    if wb > 0:
+        img = img * ((lum / np.maximum(means, 1e-3)) ** np.float32(wb)).astype(np.float32)
+    ae = rng.uniform(*auto)
+    if ae > 0:
+        img = img * np.float32((rng.uniform(*target) / max(lum, 1e-3)) ** ae)
     gamma = rng.uniform(0.85, 1.15)
     img = np.clip(img, 0.0, 1.0) ** np.float32(gamma)
     img = _blur(img, rng.uniform(*blur))
@@ -457,16 +473,28 @@ def _room_background(draw, rng):
 
 #: Difficulty knobs of the Happy House drawing (fractions of the image width, degrees).
 HAPPY_DIFFICULTY = {
-    "head": (0.19, 0.245),       # head half-width
-    "shift": (0.08, 0.05),       # largest horizontal / vertical offset of the head centre
-    "tilt_sd": 7.0,              # head tilt: normal(0, tilt_sd) clipped to +-tilt_max
+    "head": (0.265, 0.3),        # head half-width (close-up, like a webcam picture)
+    "shift": (0.035, 0.025),     # largest horizontal / vertical offset of the face centre
+    "tilt_sd": 5.0,              # head tilt: normal(0, tilt_sd) clipped to +-tilt_max
     "tilt_max": 20.0,
     # expressions and their shares within each class
-    "positive": {"open_smile": 0.5, "grin": 0.2, "smile": 0.24, "slight": 0.06},
-    "negative": {"neutral": 0.45, "frown": 0.24, "o": 0.13, "pursed": 0.1, "talk": 0.08},
-    "glasses": 0.22, "hat": 0.1, "beard": 0.1, "occluder": 0.1,
-    "blur": (0.0, 0.7),
-    "noise": (1.0, 6.5),
+    # Every smile shows teeth: closed-lip smiles (kinds "smile", "slight") are drawable but
+    # left out, because happyModel cannot learn them from a few dozen examples and the few
+    # that it cannot fit keep its BatchNorm statistics moving (see scripts/check_learnability.py).
+    "positive": {"open_smile": 0.65, "grin": 0.35},
+    "negative": {"neutral": 0.5, "frown": 0.25, "o": 0.1, "pursed": 0.1, "talk": 0.05},
+    "eyes_smiling": (0.2, 0.75),  # eye openness ranges (1 = wide open); they overlap on purpose
+    "eyes_other": (0.6, 1.15),
+    "glasses": 0.2, "hat": 0.1, "occluder": 0.05,
+    "beard": 0.0,                # beards around the mouth also destabilise happyModel
+    "defocus": (0.8, 1.8),       # blur of the room behind the person (64-px units)
+    "light": 0.25,               # strength of the directional light across the frame
+    "exposure": (0.85, 1.12),
+    "auto_exposure": (0.75, 1.0),  # how strongly the camera normalises the mean brightness
+    "white_balance": (0.3, 0.7),   # strength of the grey-world white balance
+    "blur": (0.0, 0.6),
+    "noise": (1.0, 6.0),
+    "jpeg": 0.6,                 # probability of JPEG-like block artefacts
 }
 
 
@@ -479,21 +507,19 @@ def _mouth_params(rng, label):
     table = HAPPY_DIFFICULTY["positive" if label == 1 else "negative"]
     kinds = list(table)
     kind = str(rng.choice(kinds, p=np.array([table[k] for k in kinds]) / sum(table.values())))
-    if label == 1:
-        eye_open = rng.uniform(0.35, 0.85)
-    else:
-        eye_open = rng.uniform(0.55, 1.1) if kind != "o" else rng.uniform(0.9, 1.25)
+    lo, hi = HAPPY_DIFFICULTY["eyes_smiling" if label == 1 else "eyes_other"]
+    eye_open = rng.uniform(lo, hi) if kind != "o" else rng.uniform(0.9, 1.25)
     p = {"kind": kind, "eye_open": eye_open}
     if kind == "open_smile":      # crescent, teeth visible
-        p.update(width=rng.uniform(0.4, 0.55), k_up=rng.uniform(0.1, 0.3), k_lo=rng.uniform(0.5, 0.9))
+        p.update(width=rng.uniform(0.48, 0.62), k_up=rng.uniform(0.1, 0.25), k_lo=rng.uniform(0.7, 1.0))
     elif kind == "grin":          # wide grin, closed teeth
-        p.update(width=rng.uniform(0.44, 0.56), k_up=rng.uniform(0.15, 0.32), k_lo=rng.uniform(0.45, 0.65))
+        p.update(width=rng.uniform(0.48, 0.6), k_up=rng.uniform(0.12, 0.28), k_lo=rng.uniform(0.62, 0.85))
     elif kind == "smile":         # closed lips, corners up
-        p.update(width=rng.uniform(0.36, 0.5), k=rng.uniform(0.25, 0.5))
+        p.update(width=rng.uniform(0.38, 0.5), k=rng.uniform(0.3, 0.55))
     elif kind == "slight":        # borderline positive
         p.update(width=rng.uniform(0.32, 0.44), k=rng.uniform(0.14, 0.24))
     elif kind == "neutral":
-        p.update(width=rng.uniform(0.28, 0.42), k=rng.uniform(-0.07, 0.07))
+        p.update(width=rng.uniform(0.28, 0.42), k=rng.uniform(-0.08, 0.1))
     elif kind == "frown":
         p.update(width=rng.uniform(0.28, 0.42), k=-rng.uniform(0.1, 0.4))
     elif kind == "o":
@@ -524,7 +550,7 @@ def _draw_mouth(pen, a, b, rng, mp, skin, lip):
         y_lo = my + mp["k_lo"] * mw * (1 - u ** 2) + gap * (1 - u ** 2) ** 0.5
         pen.poly(np.concatenate([x, x[::-1]]), np.concatenate([y_up, y_lo[::-1]]), fill=_ci(dark))
         if kind != "talk":
-            th = (y_lo - y_up) * (0.95 if kind == "grin" else rng.uniform(0.35, 0.6))
+            th = (y_lo - y_up) * (0.95 if kind == "grin" else rng.uniform(0.5, 0.65))
             pen.poly(np.concatenate([x * 0.92, x[::-1] * 0.92]),
                      np.concatenate([y_up + 0.5, (y_up + th)[::-1]]), fill=_ci(teeth))
             if kind == "grin":
@@ -545,6 +571,8 @@ def _draw_mouth(pen, a, b, rng, mp, skin, lip):
         pen.line(x, y + lw * 0.55, fill=_ci(lip), width=lw * 1.5)      # lower lip
         pen.line(x, y - lw * 0.45, fill=_ci(_scale(lip, 0.92)), width=lw)  # upper lip
         pen.line(x * 0.97, y, fill=_ci(_scale(lip, 0.55)), width=max(1.5, lw * 0.45))  # lip gap
+        if kind == "smile" and rng.random() < 0.5:   # a sliver of teeth between the lips
+            pen.line(x * 0.75, y + lw * 0.1, fill=_ci(teeth), width=max(1.5, lw * 0.6))
         if kind == "smile" and rng.random() < 0.5:  # dimples / cheek lines
             for sgn in (-1, 1):
                 pen.line(np.array([sgn * mw * 1.05, sgn * mw * 1.15]),
@@ -558,7 +586,7 @@ def _hair_strands(pen, rng, hair, a, b, hx, n=7):
         t = np.linspace(np.pi * rng.uniform(1.05, 1.3), np.pi * rng.uniform(1.7, 1.95), 8)
         rr = rng.uniform(0.75, 0.98)
         col = _scale(hair, rng.uniform(0.7, 0.85)) if rng.random() < 0.6 else _mix(hair, (255, 240, 220), 0.15)
-        pen.line(np.cos(t) * hx * rr, np.sin(t) * b * rr * 1.02, fill=_ci(col, 160), width=2)
+        pen.line(np.cos(t) * hx * rr, np.sin(t) * b * rr * 1.02, fill=_ci(_mix(hair, col, 0.6)), width=2)
 
 
 def _draw_person(draw, rng, label):
@@ -568,7 +596,8 @@ def _draw_person(draw, rng, label):
     a = rng.uniform(*knobs["head"]) * W              # head half-width
     b = a * rng.uniform(1.18, 1.32)                  # head half-height
     cx = W * (0.5 + rng.uniform(-1, 1) * knobs["shift"][0])
-    cy = W * (0.45 + rng.uniform(-1, 1) * knobs["shift"][1])
+    # the camera frames the face: the nose (0.3 b below the centre) stays near the same spot
+    cy = W * (0.6 + rng.uniform(-1, 1) * knobs["shift"][1]) - 0.3 * b
     tilt = math.radians(float(np.clip(rng.normal(0, knobs["tilt_sd"]), -knobs["tilt_max"], knobs["tilt_max"])))
     skin = _skin_color(rng)
     hair = _jitter(_HAIR[rng.integers(len(_HAIR))], rng, 8)
@@ -593,7 +622,7 @@ def _draw_person(draw, rng, label):
     neck_bottom = b + a * 0.75
     neck.poly(np.array([-nw, nw, nw * 1.15, -nw * 1.15]),
               np.array([b * 0.45, b * 0.45, neck_bottom, neck_bottom]), fill=_ci(_scale(skin, 0.86)))
-    neck.ellipse(0, b * 0.92, a * 0.55, a * 0.22, fill=_ci(_scale(skin, 0.68), 150), n=20)  # chin shadow
+    neck.ellipse(0, b * 0.9, nw * 0.98, a * 0.2, fill=_ci(_scale(skin, 0.72)), n=20)  # chin shadow
     bx = cx + rng.uniform(-0.04, 0.04) * W - math.sin(tilt) * b * 0.6
     ry = a * rng.uniform(1.5, 1.8)
     by = cy + neck_bottom + ry - a * 0.15
@@ -660,6 +689,8 @@ def _draw_person(draw, rng, label):
             pen.ellipse(0, -b * 0.28, a * 1.2, b * 0.08, fill=_ci(_scale(hat, 0.7)), n=20)
     # --- eyes, brows, nose -----------------------------------------------------------
     mp = _mouth_params(rng, label)
+    if _TRACE is not None:
+        _TRACE.append(dict(mp, a=a / _SS, cx=cx / _SS, cy=cy / _SS, tilt=math.degrees(tilt), style=style))
     ey = -b * rng.uniform(0.02, 0.12)
     ex = a * rng.uniform(0.34, 0.42)
     ew = a * rng.uniform(0.16, 0.21)
@@ -678,7 +709,7 @@ def _draw_person(draw, rng, label):
         pen.ellipse(s * ex + rng.normal(0, ew * 0.05), ey, ir, min(ir, eh * 0.95), fill=_ci(iris), n=12)
         pen.ellipse(s * ex, ey, ir * 0.45, min(ir, eh) * 0.45, fill=(15, 12, 12), n=12)
         pen.line(x, ey - eh * np.sqrt(1 - u ** 2) * 1.1, fill=_ci(_scale(skin, 0.35)), width=a * 0.045)
-        if mp["eye_open"] < 0.7 and rng.random() < 0.7:   # cheek raise under smiling eyes
+        if mp["eye_open"] < 0.65 and rng.random() < 0.8:   # cheek raise under smiling eyes
             pen.line(x * 0.9 + s * ex * 0.1, ey + eh * 1.2 + ew * 0.25 * (1 - u ** 2) * -0.3,
                      fill=_ci(_scale(skin, 0.85)), width=2)
         bu = np.linspace(-1.1, 1.1, 7)
@@ -693,7 +724,7 @@ def _draw_person(draw, rng, label):
     # blush (semi-transparent)
     if (label == 1 and rng.random() < 0.35) or (label == 0 and rng.random() < 0.15):
         for s in (-1, 1):
-            pen.ellipse(s * a * 0.55, b * 0.28, a * 0.17, a * 0.1, fill=(230, 90, 90, 45), n=12)
+            pen.ellipse(s * a * 0.55, b * 0.28, a * 0.17, a * 0.1, fill=_ci(_mix(skin, (230, 90, 90), 0.18)), n=12)
     # --- mouth -------------------------------------------------------------------
     lip = _mix(skin, (170, 60, 70), rng.uniform(0.25, 0.6))
     _draw_mouth(pen, a, b, rng, mp, skin, lip)
@@ -701,16 +732,13 @@ def _draw_person(draw, rng, label):
     if rng.random() < knobs["beard"]:
         beard = _scale(hair, 0.9)
         kind = rng.integers(3)
-        if kind == 0:  # moustache above the mouth
-            pen.poly(np.array([-a * 0.3, 0, a * 0.3, a * 0.25, 0, -a * 0.25]),
-                     np.array([b * 0.45, b * 0.38, b * 0.45, b * 0.5, b * 0.44, b * 0.5]), fill=_ci(beard))
-        elif kind == 1:  # chin beard below the mouth
+        if kind == 1:  # chin beard below the mouth
             t = np.linspace(0.15 * np.pi, 0.85 * np.pi, 14)
-            pen.poly(np.concatenate([np.cos(t) * a * 0.82, [-a * 0.3, a * 0.3]]),
-                     np.concatenate([np.sin(t) * b * 1.04, [b * 0.8, b * 0.8]]), fill=_ci(beard))
+            pen.poly(np.concatenate([np.cos(t) * a * 0.8, [-a * 0.3, a * 0.3]]),
+                     np.concatenate([np.sin(t) * b * 1.04, [b * 0.86, b * 0.86]]), fill=_ci(beard))
         else:  # stubble
             t = np.linspace(0.05 * np.pi, 0.95 * np.pi, 14)
-            pen.poly(np.cos(t) * a * 0.92, np.sin(t) * b * 1.0, fill=_ci(beard, 50))
+            pen.poly(np.cos(t) * a * 0.92, np.sin(t) * b * 1.0, fill=_ci(_mix(skin, beard, 0.22)))
     # freckles / moles
     if rng.random() < 0.1:
         for _ in range(rng.integers(3, 9)):
@@ -723,7 +751,7 @@ def _draw_person(draw, rng, label):
         gh = gw * rng.uniform(0.7, 0.95)
         tint = rng.random() < 0.2
         for s in (-1, 1):
-            pen.ellipse(s * ex, ey + ew * 0.1, gw, gh, fill=(25, 25, 35, 190) if tint else None,
+            pen.ellipse(s * ex, ey + ew * 0.1, gw, gh, fill=_ci(_mix(skin, (25, 25, 35), 0.8)) if tint else None,
                         outline=_ci(frame), width=max(2, int(a * 0.05)), n=20)
         pen.line(np.array([-ex + gw, ex - gw]), np.array([ey, ey]), fill=_ci(frame), width=max(2, a * 0.04))
         for s in (-1, 1):
@@ -732,15 +760,15 @@ def _draw_person(draw, rng, label):
     # occlusion: a hand or a cup near the chin, away from the mouth
     if rng.random() < knobs["occluder"]:
         side = 1 if rng.random() < 0.5 else -1
-        ox = cx + side * a * rng.uniform(0.85, 1.2)
-        oy = cy + b * rng.uniform(0.85, 1.2)
+        ox = cx + side * a * rng.uniform(1.15, 1.4)
+        oy = cy + b * rng.uniform(1.15, 1.4)
         occ = _Pen(draw, ox, oy, angle=rng.uniform(-0.4, 0.4))
         if rng.random() < 0.5:
             mug = _jitter(_random_color(rng, val=(0.4, 0.95)), rng, 5)
             occ.poly(np.array([-a * 0.35, a * 0.35, a * 0.3, -a * 0.3]),
                      np.array([-a * 0.3, -a * 0.3, a * 0.6, a * 0.6]), fill=_ci(mug))
             occ.ellipse(side * -a * 0.42, a * 0.1, a * 0.14, a * 0.2, outline=_ci(_scale(mug, 0.8)), width=5, n=12)
-            occ.ellipse(0, -a * 0.3, a * 0.35, a * 0.08, fill=_ci(_scale(mug, 0.6)), n=20)
+            occ.ellipse(0, -a * 0.3, a * 0.35, a * 0.08, fill=_ci(_scale(mug, 0.88)), n=20)
         else:
             hs = _scale(skin, rng.uniform(0.92, 1.0))
             occ.ellipse(0, a * 0.2, a * 0.35, a * 0.42, fill=_ci(hs), outline=_ci(_scale(hs, 0.85)), width=2)
@@ -751,15 +779,27 @@ def _draw_person(draw, rng, label):
     return (cx / _SS, cy / _SS, a / _SS, b / _SS, tilt)
 
 
+def _layer_to_array(layer):
+    """RGBA canvas -> (premultiplied RGB (64, 64, 3), alpha (64, 64, 1)), both box-filtered."""
+    la = np.asarray(layer, dtype=np.float32) / np.float32(255.0)
+    la[..., :3] *= la[..., 3:4]
+    fore = la.reshape(IMAGE_SIZE, _SS, IMAGE_SIZE, _SS, 4).mean(axis=(1, 3))
+    return fore[..., :3], fore[..., 3:4]
+
+
 def _render_happy(rng, label):
     """One Happy House picture: uint8 (64, 64, 3)."""
     from PIL import Image, ImageDraw
 
-    img = Image.new("RGB", (_CANVAS, _CANVAS))
-    draw = ImageDraw.Draw(img, "RGBA")
-    _room_background(draw, rng)
-    cx, cy, a, b, tilt = _draw_person(draw, rng, label)
-    arr = _box_reduce(img)
+    knobs = HAPPY_DIFFICULTY
+    bg = Image.new("RGB", (_CANVAS, _CANVAS))
+    _room_background(ImageDraw.Draw(bg, "RGBA"), rng)
+    layer = Image.new("RGBA", (_CANVAS, _CANVAS), (0, 0, 0, 0))
+    cx, cy, a, b, tilt = _draw_person(ImageDraw.Draw(layer, "RGBA"), rng, label)
+    # close-up: the room behind the person is out of focus
+    back = _blur(_box_reduce(bg), rng.uniform(*knobs["defocus"]))
+    fore, alpha = _layer_to_array(layer)
+    arr = fore + back * (1.0 - alpha)
     # soft 3-D shading of the head: light from a random side
     yy, xx = np.meshgrid(np.arange(IMAGE_SIZE) + 0.5, np.arange(IMAGE_SIZE) + 0.5, indexing="ij")
     c, s = math.cos(tilt), math.sin(tilt)
@@ -768,9 +808,10 @@ def _render_happy(rng, label):
     r2 = u * u + v * v
     w = np.clip((1.15 - r2) / 0.3, 0, 1)
     la = rng.uniform(0, 2 * np.pi)
-    st = rng.uniform(0.05, 0.35)
+    st = rng.uniform(0.05, 0.3)
     shade = 1.0 + w * (st * (math.cos(la) * u + math.sin(la) * v) - 0.12 * r2 * r2)
-    return _camera(arr, rng, blur=HAPPY_DIFFICULTY["blur"], noise=HAPPY_DIFFICULTY["noise"], light=0.5, jpeg=0.6,
+    return _camera(arr, rng, blur=knobs["blur"], noise=knobs["noise"], light=knobs["light"], jpeg=knobs["jpeg"],
+                   exposure=knobs["exposure"], auto=knobs["auto_exposure"], awb=knobs["white_balance"],
                    extra_mult=shade.astype(np.float32))
 
 
@@ -780,17 +821,22 @@ def _render_happy(rng, label):
 
 #: Difficulty knobs of the SIGNS drawing (fractions of the image width, degrees).
 SIGNS_DIFFICULTY = {
-    "palm": (0.185, 0.225),      # palm half-width
-    "shift": (0.06, 0.045),      # largest horizontal / vertical offset of the palm centre
-    "rot_sd": 9.0,               # hand rotation: normal(0, rot_sd) clipped to +-rot_max
+    "palm": (0.2, 0.235),        # palm half-width
+    "shift": (0.035, 0.035),     # largest horizontal / vertical offset of the palm centre
+    "rot_sd": 6.0,               # hand rotation: normal(0, rot_sd) clipped to +-rot_max
     "rot_max": 30.0,
     "mirror": 0.0,               # probability of a left hand
-    "spread": (3.0, 9.0),        # fan angle step between neighbouring fingers
+    "spread": (8.0, 14.0),       # fan angle step between neighbouring fingers
     "texture": 0.4,              # probability of a textured (not plain) background
     "min_contrast": 55.0,        # least RGB distance between skin and background
-    "bg_ratio": (0.3, 0.75),     # background brightness relative to the lit hand
-    "blur": (0.0, 0.6),
+    "room": 0.5,                 # probability of a cluttered room behind the hand
+    "bg_ratio": (0.25, 0.7),     # brightness of the bright parts (90th percentile) of the
+                                 # background relative to the mean brightness of the lit hand
+    "auto_exposure": (0.5, 0.9),
+    "target": (0.3, 0.45),       # auto-exposure target (mean luminance)
+    "blur": (0.0, 0.4),
     "noise": (1.0, 6.0),
+    "jpeg": 0.5,                 # probability of JPEG-like block artefacts
 }
 
 
@@ -948,7 +994,10 @@ def _render_sign(rng, k):
     knobs = SIGNS_DIFFICULTY
     skin = _skin_color(rng)
     bg = Image.new("RGB", (_CANVAS, _CANVAS))
-    _plain_background(ImageDraw.Draw(bg, "RGBA"), rng, skin)
+    if rng.random() < knobs["room"]:
+        _room_background(ImageDraw.Draw(bg, "RGBA"), rng)
+    else:
+        _plain_background(ImageDraw.Draw(bg, "RGBA"), rng, skin)
     # the hand goes on its own layer so that it can cast a soft shadow
     layer = Image.new("RGBA", (_CANVAS, _CANVAS), (0, 0, 0, 0))
     _draw_hand(ImageDraw.Draw(layer), rng, k, skin)
@@ -960,7 +1009,7 @@ def _render_sign(rng, k):
     # The hand is lit (close to the lamp); the wall behind it is dimmer.
     lum = np.float32([0.299, 0.587, 0.114])
     hand_lum = float((fore[..., :3] @ lum).sum() / max(float(alpha.sum()), 1.0))
-    back_lum = float((back @ lum).mean())
+    back_lum = float(np.percentile(back @ lum, 90))
     dim = min(1.0, rng.uniform(*knobs["bg_ratio"]) * hand_lum / max(back_lum, 1e-3))
     back = back * np.float32(dim)
     dx, dy = rng.integers(-3, 4, 2)
@@ -973,7 +1022,8 @@ def _render_sign(rng, k):
     yy, xx = np.meshgrid(_GRID, _GRID, indexing="ij")
     hand_shade = 1.0 + alpha[..., 0] * rng.uniform(0.05, 0.3) * (
         math.cos(la) * (xx - 0.5) + math.sin(la) * (yy - 0.5)) * 2
-    return _camera(img, rng, blur=knobs["blur"], noise=knobs["noise"], light=0.45, jpeg=0.5,
+    return _camera(img, rng, blur=knobs["blur"], noise=knobs["noise"], light=0.45, jpeg=knobs["jpeg"],
+                   auto=knobs["auto_exposure"], target=knobs["target"],
                    extra_mult=hand_shade.astype(np.float32))
 
 
