@@ -45,8 +45,7 @@ def ns(tf):
     return {"tf": tf, "np": np, "tfl": tf.keras.layers}
 
 
-def variant(target: str, name: str):
-    return next(v for v in REGISTRY.variants if v.target == target and v.name == name)
+variant = REGISTRY.get
 
 
 def hidden_check(target: str):

@@ -89,6 +89,13 @@ class Registry:
     def alternatives(self, target: str | None = None) -> list[Variant]:
         return [v for v in self.variants if v.correct and target in (None, v.target)]
 
+    def get(self, target: str, name: str) -> Variant:
+        """The variant of ``target`` registered under ``name``."""
+        for v in self.variants:
+            if v.target == target and v.name == name:
+                return v
+        raise KeyError(f"{self.assignment}: no variant {target}:{name}")
+
     def targets(self) -> list[str]:
         seen: list[str] = []
         for v in self.variants:
