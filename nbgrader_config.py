@@ -55,7 +55,6 @@ except ImportError:  # the instructor package is not installed: stock behaviour
 # of defence, kernels inherit a quiet environment and known-harmless log lines are dropped.
 for _key, _value in {
     "TF_CPP_MIN_LOG_LEVEL": "3",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
     "ABSL_MIN_LOG_LEVEL": "3",
     "GRPC_VERBOSITY": "ERROR",
     "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::FutureWarning",

@@ -183,12 +183,13 @@ DEMO_STUDENTS = {
 
 
 def demo_mistakes(assignment: str) -> list:
-    """The partly wrong student's two mistakes: the first mutant of two graded functions."""
+    """The partly wrong student's mistakes: the first mutant of two graded functions (of one
+    when the assignment has only two, so that the student still earns some points)."""
     from grading.mutants import registry
 
     reg = registry(assignment)
     targets = reg.targets()
-    chosen = [targets[len(targets) // 2 - 1], targets[-1]] if len(targets) > 1 else targets
+    chosen = [targets[len(targets) // 2 - 1], targets[-1]] if len(targets) > 2 else targets[-1:]
     return [reg.mutants(t)[0] for t in chosen]
 
 

@@ -7,8 +7,14 @@ pixels (logistic regression and a one-hidden-layer MLP) show that the sets are n
 linearly separable.
 
 Targets (spec w1a2 section 2.3): Happy test accuracy >= 0.95, SIGNS >= 0.90, and the
-first epoch clearly below the last.  The script exits with status 1 when a target is
-missed (``--no-fail`` turns that off).
+first epoch clearly below the last (here: first-epoch train accuracy at least 0.10
+below the worst final test accuracy).  The script exits with status 1 when a target
+is missed (``--no-fail`` turns that off).
+
+Training settings are those of the notebook: Happy ``optimizer="adam"``, binary
+cross-entropy, arrays, 10 epochs, batch 16; SIGNS ``optimizer="adam"`` (learning
+rate 0.001; ``--signs-lr`` tries another one), categorical cross-entropy,
+``tf.data`` batches of 64 without shuffling, 100 epochs.
 
 Usage::
 
@@ -32,7 +38,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 HAPPY_EPOCHS = 10     # the original notebook's setting (batch 16)
-SIGNS_EPOCHS = 60     # the original ran 100; the notebook budget allows fewer
+SIGNS_EPOCHS = 100    # as the notebook (and the original course)
 HAPPY_TARGET = 0.95
 SIGNS_TARGET = 0.90
 
@@ -174,7 +180,7 @@ def run_baseline(tf, seed, arrays, n_classes, kind, epochs=60):
 
 
 def fmt(r):
-    best = f"  (best epoch {r['best']:.3f})" if "best" in r else ""
+    best = f"  (best test acc. over epochs {r['best']:.3f})" if "best" in r else ""
     return (f"{r['model']:<34} {r['seed']:>4} {r['epochs']:>6} {r['time']:>7.1f}s "
             f"{r['train0']:>9.3f} {r['test0']:>8.3f} {r['train']:>9.3f} {r['test']:>8.3f}{best}")
 
