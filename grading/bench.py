@@ -64,6 +64,7 @@ def run_bench(out_dir: Path | None = None, assignments: list[str] | None = None)
         course = make_course(Path(tmp) / "course", assignments)
         course.generate()
         for a in assignments:
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
             nb, seconds, metrics = execute_notebook(course.source_notebook(a))
             problems = cell_problems(nb)
             course.submit_filled("bench", a, course.correct_code(a))
@@ -73,6 +74,7 @@ def run_bench(out_dir: Path | None = None, assignments: list[str] | None = None)
                 "assignment": a,
                 "execute_s": f"{seconds:.1f}",
                 "autograde_s": f"{course.timings[f'autograde:{a}']:.1f}",
+                "load_before": f"{load:.1f}",
                 "score": f"{sum(s for s, _ in scores.values()):g}/{sum(m for _, m in scores.values()):g}",
                 "problems": len(problems),
                 "metrics": ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
@@ -85,6 +87,8 @@ def run_bench(out_dir: Path | None = None, assignments: list[str] | None = None)
     cpu = os.cpu_count()
     head = list(rows[0].keys())
     md = [f"Benchmark on {cpu} CPU cores, {time.strftime('%Y-%m-%d %H:%M')}", "",
+          f"load_before: 1-minute load average when the notebook started; above {cpu} other work "
+          "was competing for the cores and the times are inflated.", "",
           "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     md += ["| " + " | ".join(str(r[h]) for h in head) + " |" for r in rows]
     (out_dir / "benchmark.md").write_text("\n".join(md) + "\n")
