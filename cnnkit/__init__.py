@@ -9,6 +9,9 @@ Modules
 setup    quiet TensorFlow, seeds and print options (``init_notebook``)
 testing  numerical gradient check and small assertion helpers used by public tests
 plots    figures drawn by code (also used to render ``images/``)
+data     synthetic datasets (generators, h5 files, manifest) and their loaders
+resnet   the ResNet-50 architecture used to load trained weights (built from a layer table)
+weights  compact weight files, hash checks, ``load_pretrained_resnet50``
 """
 
 __version__ = "0.1.0"

@@ -450,3 +450,51 @@ def comparator(learner, expected, hints=None) -> None:
     diff = first_difference(learner, expected)
     if diff is not None:
         raise AssertionError(diff.message(hints))
+
+
+# ----------------------------------------------------------------------------- residual networks
+def _remap_inputs(value, new_index: dict):
+    """Replace layer indices in a ``details["inputs"]`` entry (tuple, ``Unordered`` or tuple of tuples)."""
+    if isinstance(value, Unordered):
+        return Unordered(new_index.get(v, v) for v in value)
+    if isinstance(value, tuple):
+        return tuple(_remap_inputs(v, new_index) if isinstance(v, tuple) else new_index.get(v, v) for v in value)
+    return value
+
+
+def _sole_input(row):
+    inputs = row[-1].get("inputs") if row and isinstance(row[-1], dict) else None
+    return inputs[0] if isinstance(inputs, tuple) and len(inputs) == 1 and not isinstance(inputs[0], tuple) \
+        else None
+
+
+def canonical_residual_order(rows) -> list:
+    """``layer_details`` rows with each projection block's parallel layers in one fixed order.
+
+    Keras lists the layers of a model by a depth-first walk from the output that takes a
+    merge's inputs in slot order, so ``Add()([main, shortcut])`` and ``Add()([shortcut,
+    main])`` list the two parallel Conv2D rows (and the two BatchNormalization rows after
+    them) in opposite orders, although the networks are the same.  This puts the main-path
+    layer first in every such pair: of two consecutive Conv2D rows ``k, k + 1``, the one
+    fed by row ``k - 1`` (the main path's activation) goes first; of two consecutive
+    BatchNormalization rows, the one fed by the first Conv2D goes first.  Row indices
+    inside ``inputs`` are renumbered to match.  Other rows are left as they are.
+    """
+    rows = [list(r) for r in rows]
+    if not rows or not isinstance(rows[0][-1], dict):
+        raise ValueError("canonical_residual_order needs layer_details rows (with their inputs)")
+
+    def swap(k):
+        new_index = {k: k + 1, k + 1: k}
+        rows[k], rows[k + 1] = rows[k + 1], rows[k]
+        for r in rows:
+            r[-1] = {**r[-1], "inputs": _remap_inputs(r[-1].get("inputs"), new_index)}
+
+    for k in range(1, len(rows) - 1):
+        a, b = _canonical(rows[k][0]), _canonical(rows[k + 1][0])
+        if a == b == "Conv2D" and _sole_input(rows[k + 1]) == k - 1 and _sole_input(rows[k]) != k - 1:
+            swap(k)
+        elif a == b == "BatchNormalization" and k >= 2 and _sole_input(rows[k]) == k - 1 \
+                and _sole_input(rows[k + 1]) == k - 2:
+            swap(k)
+    return rows

@@ -1,14 +1,14 @@
 """What students receive holds no answers: no solution code, hidden test or reference."""
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import zipfile
 
 import nbformat
 import pytest
 
-import grading.reference
-import grading.reference_models
 from grading import notebook as nbu
 from grading.bundle import build_bundle
 
@@ -92,12 +92,26 @@ def test_bundle_contains_no_solution_code(bundle):
                 assert not leaked, f"{name} holds solution lines of {a}:{fn}: {leaked[:3]}"
 
 
+def _reference_modules():
+    """Every instructor-only reference implementation: grading/reference*.py."""
+    import grading
+
+    names = sorted(m.name for m in pkgutil.iter_modules(grading.__path__) if m.name.startswith("reference"))
+    assert {"reference", "reference_models"} <= set(names), names
+    return [importlib.import_module(f"grading.{name}") for name in names]
+
+
+#: Framework boilerplate that reference code and student-facing helpers both need; these
+#: lines reveal nothing about an answer.
+GENERIC_LINES = {"with tf.GradientTape() as tape:", "return quiet_tensorflow()", "tf = quiet_tensorflow()"}
+
+
 def test_bundle_contains_no_reference_implementation(bundle):
     texts = _text(bundle)
     prose = "\n".join(_split_notebook(t)[1] for n, t in texts.items() if n.endswith(".ipynb"))
-    sources = "\n".join(inspect.getsource(m) for m in (grading.reference, grading.reference_models))
+    sources = "\n".join(inspect.getsource(m) for m in _reference_modules())
     refs = {ln for ln in _distinctive(sources.splitlines())
-            if not ln.startswith(("from ", "import ")) and ln not in prose}
+            if not ln.startswith(("from ", "import ")) and ln not in prose and ln not in GENERIC_LINES}
     assert refs
     for name, text in texts.items():
         leaked = [ln for ln in refs if ln in text]
