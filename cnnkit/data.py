@@ -1140,11 +1140,9 @@ def _synthetic_dir(name: str, root: Path) -> Path:
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    from cnnkit.weights import sha256_file
+
+    return sha256_file(path)
 
 
 def _content_sha256(X: np.ndarray, y: np.ndarray) -> str:

@@ -3,10 +3,11 @@
 Usage: python wip/w2a1_resnets/build_notebook.py [--train-images N] [--out PATH]
 """
 import argparse
+import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from nbbuild import code, grade, locked, md, solution, write  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--train-images", type=int, default=96,
@@ -15,33 +16,6 @@ ap.add_argument("--out", default="solutions/w2a1_resnets/w2a1_resnets.ipynb")
 args = ap.parse_args()
 N_TRAIN = args.train_images
 
-cells = []
-
-
-def md(cid, text):
-    cells.append(new_markdown_cell(text.strip("\n"), id=cid))
-
-
-def code(cid, text, nbgrader=None):
-    c = new_code_cell(text.strip("\n"), id=cid)
-    if nbgrader is not None:
-        c.metadata["nbgrader"] = nbgrader
-    cells.append(c)
-
-
-def locked(grade_id):
-    return {"grade": False, "grade_id": grade_id, "locked": True, "schema_version": 3,
-            "solution": False, "task": False}
-
-
-def solution(grade_id):
-    return {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3,
-            "solution": True, "task": False}
-
-
-def grade(grade_id, points):
-    return {"grade": True, "grade_id": grade_id, "locked": True, "points": points,
-            "schema_version": 3, "solution": False, "task": False}
 
 
 # ----------------------------------------------------------------------------- intro
@@ -638,13 +612,4 @@ md("md-summary", r"""
   route.
 """)
 
-nb = new_notebook(cells=cells, metadata={
-    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-    "language_info": {"name": "python"},
-})
-nb.nbformat, nb.nbformat_minor = 4, 5
-nbformat.validate(nb)
-out = Path(args.out)
-out.parent.mkdir(parents=True, exist_ok=True)
-nbformat.write(nb, str(out))
-print("wrote", out, len(cells), "cells")
+write(args.out)
