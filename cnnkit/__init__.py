@@ -12,6 +12,8 @@ plots    figures drawn by code (also used to render ``images/``)
 data     synthetic datasets (generators, h5 files, manifest) and their loaders
 resnet   the ResNet-50 architecture used to load trained weights (built from a layer table)
 weights  compact weight files, hash checks, ``load_pretrained_resnet50``
+roads    synthetic road scenes with box annotations (w3a1)
+yolo     YOLO decoding, drawing, file readers, the detectors and the mAP evaluation (w3a1)
 """
 
 __version__ = "0.1.0"

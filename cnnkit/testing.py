@@ -2,6 +2,7 @@
 
 - ``grad_check``: the one numerical gradient check used by every backward test.
 - ``relative_error``: a scale-aware distance between two arrays.
+- ``as_numpy``: a tensor, array, list or number as a NumPy array (no TensorFlow import).
 - ``quiet``: a context manager that keeps warnings off stderr while a test runs
   (under nbgrader, anything on stderr zeroes a test cell).
 - ``summary``, ``layer_details``: a Keras model's structure as plain lists, one row per
@@ -17,6 +18,11 @@ import warnings
 from typing import Callable, Sequence
 
 import numpy as np
+
+
+def as_numpy(x) -> np.ndarray:
+    """``x`` as a NumPy array: tensors through ``.numpy()``, anything else through ``np.asarray``."""
+    return np.asarray(x.numpy() if hasattr(x, "numpy") else x)
 
 
 def relative_error(a, b, floor: float = 1e-8) -> float:
