@@ -1,11 +1,12 @@
 # Thin wrappers around course.py (which needs only python3 and pip).
 PY ?= python3
 
-.PHONY: course test test-heavy lab generate demo bench bundle figures clean
+.PHONY: course test test-heavy lab build generate demo bench bundle figures clean
 course:     ; $(PY) course.py course
 test:       ; $(PY) course.py test
 test-heavy: ; $(PY) course.py test --heavy
 lab:        ; $(PY) course.py lab
+build:      ; $(PY) course.py build
 generate:   ; $(PY) course.py generate
 demo:       ; $(PY) course.py demo
 bench:      ; $(PY) course.py bench

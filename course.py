@@ -7,7 +7,8 @@
     python3 course.py test       create .venv and install (if needed), run the test suite
                                  (extra arguments go to pytest; --heavy adds the rare heavy checks)
 
-Other jobs: lab (JupyterLab on notebooks/), generate, demo, bench, bundle, figures.
+Other jobs: lab (JupyterLab on notebooks/), build (authoring/<id>.py -> solutions/), generate
+(solutions/ -> notebooks/), demo, bench, bundle, figures.
 """
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0
     job, rest = argv[0], argv[1:]
-    if job not in ("course", "test", "lab", "generate", "demo", "bench", "bundle", "figures"):
+    if job not in ("course", "test", "lab", "build", "generate", "demo", "bench", "bundle", "figures"):
         print(f"unknown job {job!r}\n{__doc__}")
         return 2
     ensure_installed()

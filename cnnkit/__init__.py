@@ -1,19 +1,25 @@
 """cnnkit: the helper package shared by every notebook of the course.
 
-Student-facing only: nothing in here contains a solution or a reference
-implementation of a graded function (those live in the instructor-only
-``grading`` package, which is not part of the student bundle).
+Student-facing only: nothing in here contains a solution or a reference implementation
+of a graded function, nor a builder of a graded model (those live in the instructor-only
+``grading`` package, which is not part of the student bundle; ``tests/test_bundle.py``
+runs every public callable here against the references to make sure).
 
-Modules
--------
-setup    quiet TensorFlow, seeds and print options (``init_notebook``)
-testing  numerical gradient check and small assertion helpers used by public tests
-plots    figures drawn by code (also used to render ``images/``)
-data     synthetic datasets (generators, h5 files, manifest) and their loaders
-resnet   the ResNet-50 architecture used to load trained weights (built from a layer table)
-weights  compact weight files, hash checks, ``load_pretrained_resnet50``
-roads    synthetic road scenes with box annotations (w3a1)
-yolo     YOLO decoding, drawing, file readers, the detectors and the mAP evaluation (w3a1)
+Shared modules
+--------------
+setup     quiet TensorFlow, seeds and print options (``init_notebook``), quick-training mode
+files     where datasets, weights and images live; the one manifest (``record``, ``verify``)
+weights   compact int8 weight files (``save_quantized``, ``load_quantized``)
+testing   structure summary, comparator, layer details, numerical gradient check
+plots     generic figures (image grids, training curves, mistakes, one prediction)
+drawing   the drawing toolkit of the 64x64 pictures
+
+By assignment (generators of data are named after what they draw)
+------------------------------------------------------------------
+w1a1  conv     figures: padding, the sliding window, pooling, backprop
+w1a2  happy    Happy House generator;  signs  SIGNS generator;  data  h5 files and loaders
+w2a1  resnet   the trained ResNet-50 (loaded from a Keras config, no builder), figures
+w3a1  roads    road-scene generator;  yolo  decoding, drawing, the detectors, mAP
 """
 
 __version__ = "0.1.0"

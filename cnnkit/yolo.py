@@ -20,7 +20,7 @@ The detector
    (``yolo.h5`` or ``yolo.weights.h5``, with ``coco_classes.txt`` and ``yolo_anchors.txt``):
    the full ``yolo_body`` (Darknet-19 with passthrough) for 80 classes;
 2. otherwise the course's small detector ``datasets/weights/yolo_small.weights.h5``,
-   trained by ``scripts/train_yolo_small.py`` on synthetic road scenes (``cnnkit.roads``).
+   trained by ``scripts/w3a1_train_yolo.py`` on synthetic road scenes (``cnnkit.roads``).
 
 It prints which one it used.  Both take a 608x608x3 input in ``[0, 1]`` and output a
 19x19 grid with 5 anchors, so the notebook's code runs unchanged with either.
@@ -35,32 +35,41 @@ from typing import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from cnnkit.data import datasets_dir
-from cnnkit.weights import sha256_file, weights_dir
+from cnnkit import files
+from cnnkit.setup import quiet_tensorflow
 
 __all__ = ["yolo_head", "yolo_boxes_to_corners", "scale_boxes", "preprocess_image", "read_classes",
            "read_anchors", "get_colors_for_classes", "draw_boxes", "yolo_body", "small_yolo_body",
            "SpaceToDepth", "load_yolo_model", "resolve_yolo_weights", "evaluate_map", "average_precision",
-           "YOLO_DIR", "MODEL_DATA", "IMAGES_DIR", "WEIGHTS_PATH", "MODEL_IMAGE_SIZE",
+           "yolo_dir", "model_data_dir", "showcase_dir", "weights_path", "MODEL_IMAGE_SIZE",
            "show_grid_and_anchors", "show_iou_cases", "show_detections", "drawn", "mean_average_precision",
            "read_annotations"]
 
-YOLO_DIR = datasets_dir() / "yolo"
-MODEL_DATA = YOLO_DIR / "model_data"
-IMAGES_DIR = YOLO_DIR / "images"
-WEIGHTS_PATH = weights_dir() / "yolo_small.weights.h5"
-#: sha256 of the shipped weights (checked on load; a mismatch is reported, not fatal).
-WEIGHTS_SHA256_FILE = WEIGHTS_PATH.with_suffix(".sha256")
 MODEL_IMAGE_SIZE = (608, 608)
 ORIGINAL_WEIGHTS = ("yolo.h5", "yolo.weights.h5")
 ORIGINAL_CLASSES = "coco_classes.txt"
 ORIGINAL_ANCHORS = "yolo_anchors.txt"
 
 
-def _tf():
-    from cnnkit.setup import quiet_tensorflow
+def yolo_dir() -> Path:
+    """``<datasets>/yolo``: showcase pictures and the detector's class and anchor files."""
+    return files.datasets_dir() / "yolo"
 
-    return quiet_tensorflow()
+
+def model_data_dir() -> Path:
+    """``<datasets>/yolo/model_data``: ``classes.txt`` and ``anchors.txt`` (and the original
+    YOLOv2 files, if a user puts them there)."""
+    return yolo_dir() / "model_data"
+
+
+def showcase_dir() -> Path:
+    """``<datasets>/yolo/images``: the showcase road scenes and ``annotations.csv``."""
+    return yolo_dir() / "images"
+
+
+def weights_path() -> Path:
+    """``<datasets>/weights/yolo_small.weights.h5``: the course's small detector."""
+    return files.weights_dir() / "yolo_small.weights.h5"
 
 
 # ============================================================================ decoding
@@ -78,7 +87,7 @@ def yolo_head(feats, anchors, num_classes):
     box_xy ``(m, S_h, S_w, A, 2)``, box_wh ``(m, S_h, S_w, A, 2)``, box_confidence
     ``(m, S_h, S_w, A, 1)``, box_class_probs ``(m, S_h, S_w, A, C)``.
     """
-    tf = _tf()
+    tf = quiet_tensorflow()
     feats = tf.convert_to_tensor(feats, dtype=tf.float32)
     anchors = np.asarray(anchors, dtype=np.float32).reshape(-1, 2)
     num_anchors = anchors.shape[0]
@@ -100,7 +109,7 @@ def yolo_head(feats, anchors, num_classes):
 
 def yolo_boxes_to_corners(box_xy, box_wh):
     """Centre/size boxes to corners ``[y_min, x_min, y_max, x_max]`` on the last axis."""
-    tf = _tf()
+    tf = quiet_tensorflow()
     box_xy = tf.convert_to_tensor(box_xy, dtype=tf.float32)
     box_wh = tf.convert_to_tensor(box_wh, dtype=tf.float32)
     mins = box_xy - box_wh / 2.0
@@ -110,7 +119,7 @@ def yolo_boxes_to_corners(box_xy, box_wh):
 
 def scale_boxes(boxes, image_shape):
     """Scale fractional corner boxes to pixels: multiply by ``[h, w, h, w]`` (float32)."""
-    tf = _tf()
+    tf = quiet_tensorflow()
     height = float(image_shape[0])
     width = float(image_shape[1])
     dims = tf.reshape(tf.constant([height, width, height, width], dtype=tf.float32), [1, 4])
@@ -204,7 +213,7 @@ def draw_boxes(image, boxes, box_classes, class_names, scores=None):
 
 # ============================================================================ networks
 def _keras():
-    _tf()
+    quiet_tensorflow()
     import keras
 
     return keras
@@ -212,7 +221,7 @@ def _keras():
 
 def _space_to_depth_class():
     keras = _keras()
-    tf = _tf()
+    tf = quiet_tensorflow()
 
     @keras.saving.register_keras_serializable(package="cnnkit")
     class SpaceToDepth(keras.layers.Layer):
@@ -355,23 +364,17 @@ def resolve_yolo_weights(weights=None, verbose=True):
         kind = "original" if path.stat().st_size > 100e6 else "course"
         return kind, path
     for name in ORIGINAL_WEIGHTS:
-        candidate = MODEL_DATA / name
+        candidate = model_data_dir() / name
         if candidate.exists():
             if verbose:
                 print(f"Using the original YOLOv2 weights found at {candidate}.")
             return "original", candidate
-    if not WEIGHTS_PATH.exists():
-        raise FileNotFoundError(
-            f"The course's YOLO weights are missing ({WEIGHTS_PATH}). Restore the file from the "
-            "course repository, or rebuild it with `python scripts/train_yolo_small.py` (see its model card for the time it takes).")
-    if WEIGHTS_SHA256_FILE.exists():
-        expected = WEIGHTS_SHA256_FILE.read_text().split()[0]
-        if sha256_file(WEIGHTS_PATH) != expected:
-            print(f"Warning: {WEIGHTS_PATH.name} does not match its recorded sha256 (retrained or damaged?).")
+    path = weights_path()
+    files.verify(path, "the course's YOLO weights")   # raises with the rebuild command
     if verbose:
-        print(f"Using the course's small YOLO trained on synthetic road scenes ({WEIGHTS_PATH.name}); "
-              f"place the original yolo.h5 in {MODEL_DATA} to use YOLOv2 instead.")
-    return "course", WEIGHTS_PATH
+        print(f"Using the course's small YOLO trained on synthetic road scenes ({path.name}, sha256 checked); "
+              f"place the original yolo.h5 in {files.display_path(model_data_dir())} to use YOLOv2 instead.")
+    return "course", path
 
 
 def load_yolo_model(weights=None, classes_path=None, anchors_path=None, verbose=True):
@@ -379,11 +382,14 @@ def load_yolo_model(weights=None, classes_path=None, anchors_path=None, verbose=
     keras = _keras()
     kind, path = resolve_yolo_weights(weights, verbose)
     if kind == "original":
-        classes_path = classes_path or MODEL_DATA / ORIGINAL_CLASSES
-        anchors_path = anchors_path or MODEL_DATA / ORIGINAL_ANCHORS
+        classes_path = classes_path or model_data_dir() / ORIGINAL_CLASSES
+        anchors_path = anchors_path or model_data_dir() / ORIGINAL_ANCHORS
     else:
-        classes_path = classes_path or MODEL_DATA / "classes.txt"
-        anchors_path = anchors_path or MODEL_DATA / "anchors.txt"
+        classes_path = classes_path or model_data_dir() / "classes.txt"
+        anchors_path = anchors_path or model_data_dir() / "anchors.txt"
+        for shipped in (classes_path, anchors_path):
+            if Path(shipped).parent == model_data_dir():
+                files.verify(shipped)
     class_names = read_classes(classes_path)
     anchors = read_anchors(anchors_path)
     inputs = keras.Input(shape=(*MODEL_IMAGE_SIZE, 3))
@@ -629,7 +635,7 @@ def read_annotations(image_file, path=None):
     """Ground-truth rows ``(n, 5)``: ``class_id, x_min, y_min, x_max, y_max`` of a showcase image."""
     import csv
 
-    path = Path(path) if path else IMAGES_DIR / "annotations.csv"
+    path = Path(path) if path else showcase_dir() / "annotations.csv"
     with open(path, newline="", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["image"] == image_file]
     return np.array([[float(r[k]) for k in ("class_id", "x_min", "y_min", "x_max", "y_max")] for r in rows],

@@ -1,5 +1,6 @@
 """``cnn-course``: the course's jobs in one command.
 
+    cnn-course build      write solutions/<id>/<id>.ipynb from its source authoring/<id>.py
     cnn-course generate   regenerate notebooks/ (student versions) from solutions/
     cnn-course demo       instructor loop on the bundled demo class; prints a score table
     cnn-course bench      per-notebook execution and autograde times (+ model metrics)
@@ -13,6 +14,15 @@ import sys
 from pathlib import Path
 
 from grading import notebook as nbu
+
+
+def _build(args) -> int:
+    from grading.authoring import write_notebook
+
+    for a in args.assignment or nbu.assignment_ids():
+        path = write_notebook(a)
+        print(f"wrote {path.relative_to(nbu.repo_root())} from authoring/{a}.py")
+    return 0
 
 
 def _generate(args) -> int:
@@ -59,7 +69,9 @@ def _bundle(args) -> int:
 def _figures(args) -> int:
     from grading.figures import render_course_figures
 
-    for path in render_course_figures(nbu.repo_root() / "images"):
+    from cnnkit.files import images_dir
+
+    for path in render_course_figures(images_dir(), record=True):
         print(f"wrote {path}")
     return 0
 
@@ -69,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for name, func, helptext in [
+        ("build", _build, "write solutions/ from authoring/"),
         ("generate", _generate, "regenerate notebooks/ from solutions/"),
         ("demo", _demo, "run the instructor loop on the demo class"),
         ("bench", _bench, "write the benchmark table"),
@@ -77,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ]:
         p = sub.add_parser(name, help=helptext)
         p.set_defaults(func=func)
-        if name in ("generate", "demo", "bench"):
+        if name in ("build", "generate", "demo", "bench"):
             p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
         if name == "demo":
             p.add_argument("--dir", help="course directory (default: build/demo_course)")

@@ -185,7 +185,7 @@ DEMO_STUDENTS = {
 def demo_mistakes(assignment: str) -> list:
     """The partly wrong student's mistakes: the first mutant of two graded functions (of one
     when the assignment has only two, so that the student still earns some points)."""
-    from grading.mutants import registry
+    from grading.mutation import registry
 
     reg = registry(assignment)
     targets = reg.targets()

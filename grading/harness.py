@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from grading.mutants import registry
+from grading.mutation import registry
 
 
 @dataclass(frozen=True)

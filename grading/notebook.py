@@ -1,11 +1,14 @@
 """Reading and editing nbgrader notebooks: find graded cells, fill or replace solutions.
 
-Conventions the course's source notebooks follow (checked by tests/test_notebooks.py):
+Conventions the course's source notebooks follow (written by ``grading.authoring``, checked
+by tests/test_notebooks.py):
 
-- one solution cell per graded function, defining ``def <name>(`` between
-  ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines;
-- one grade cell per exercise, whose hidden region calls ``check_<name>(<name>)`` from
-  ``grading.<week>``: that is how a grade cell is tied to the function it grades;
+- every exercise has a *key*: the graded function's name, or a name of its own for an
+  exercise graded through the state its cell leaves (w2a2's fine-tuning settings);
+- one solution cell per exercise, ``grade_id = <key>_solution``, holding the answer between
+  ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines (for a function: defining ``def <key>(``);
+- one grade cell per exercise, whose hidden region calls ``check_<key>(...)`` from
+  ``grading.<week>``: that is how a grade cell is tied to the exercise it grades;
 - a setup cell with ``grade_id == "setup"`` (and optionally read-only ``given_*`` cells).
 """
 from __future__ import annotations
@@ -22,7 +25,7 @@ BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
-_CHECK_CALL = re.compile(r"\bcheck_(\w+)\(\s*(\w+)")
+_CHECK_CALL = re.compile(r"\bcheck_(\w+)\(")
 _DEF = re.compile(r"^def\s+(\w+)\s*\(", re.MULTILINE)
 
 
@@ -81,10 +84,19 @@ def defined_function(cell) -> str | None:
     return match.group(1) if match else None
 
 
+SOLUTION_SUFFIX = "_solution"
+
+
+def exercise_key(cell) -> str | None:
+    """The exercise a solution cell answers (its grade_id without ``_solution``), if any."""
+    gid = str(meta(cell).get("grade_id", ""))
+    return gid[: -len(SOLUTION_SUFFIX)] if is_solution(cell) and gid.endswith(SOLUTION_SUFFIX) else None
+
+
 @dataclass(frozen=True)
 class GradeCell:
     grade_id: str
-    function: str  # graded function the hidden test calls
+    function: str  # the exercise key: the graded function (or state) the hidden check receives
     points: float
 
 
@@ -93,10 +105,11 @@ def grade_cells(nb) -> list[GradeCell]:
     cells = []
     for cell in nb.cells:
         if is_grade(cell):
-            match = _CHECK_CALL.search(cell.source)
+            hidden = cell.source.partition(BEGIN_HIDDEN)[2].partition(END_HIDDEN)[0]
+            match = _CHECK_CALL.search(hidden)
             if not match:
                 raise ValueError(f"grade cell {meta(cell).get('grade_id')} calls no check_<name>(...)")
-            cells.append(GradeCell(meta(cell)["grade_id"], match.group(2), float(meta(cell)["points"])))
+            cells.append(GradeCell(meta(cell)["grade_id"], match.group(1), float(meta(cell)["points"])))
     return cells
 
 
@@ -124,31 +137,24 @@ def solution_region_lines(nb) -> list[str]:
 
 
 def solutions(nb) -> dict[str, str]:
-    """``{function name: full solution code}`` for every solution cell of a source notebook."""
-    out = {}
-    for cell in nb.cells:
-        if is_solution(cell):
-            name = defined_function(cell)
-            if name:
-                out[name] = solution_code(cell)
-    return out
+    """``{exercise key: full solution code}`` for every solution cell of a source notebook."""
+    return {exercise_key(cell): solution_code(cell) for cell in nb.cells if exercise_key(cell)}
 
 
 def fill(release_nb, replacements: dict[str, str]):
-    """Copy of a student notebook with the solution cells of the named functions replaced.
+    """Copy of a student notebook with the solution cells of the named exercises replaced.
 
-    A solution cell in the student version holds the signature, docstring and a stub;
-    it is matched by the function it defines.  Raises ``KeyError`` for a name with no cell.
+    A solution cell in the student version holds the signature, docstring and a stub; it
+    is matched by its exercise key.  Raises ``KeyError`` for a key with no cell.
     """
     nb = copy.deepcopy(release_nb)
     todo = dict(replacements)
     for cell in nb.cells:
-        if is_solution(cell):
-            name = defined_function(cell)
-            if name in todo:
-                cell.source = todo.pop(name)
+        key = exercise_key(cell)
+        if key in todo:
+            cell.source = todo.pop(key)
     if todo:
-        raise KeyError(f"no solution cell defines {sorted(todo)}")
+        raise KeyError(f"no solution cell answers {sorted(todo)}")
     return nb
 
 

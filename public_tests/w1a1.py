@@ -22,17 +22,12 @@ import copy
 import numpy as np
 
 from cnnkit.testing import grad_check, quiet
-from public_tests._common import depends_on
+from public_tests._common import _check, _passed, depends_on
 
 SEED = 2024
 NUMPY2_FLOAT_PITFALL = ("under NumPy 2, float(b) raises TypeError for an array of shape (1, 1, 1) "
                         "('only 0-dimensional arrays can be converted to Python scalars'): use b.item() "
                         "or np.squeeze(b) instead")
-
-
-def _check(condition, message: str) -> None:
-    if not condition:
-        raise AssertionError(message)
 
 
 def _close(a, b, tol=1e-7) -> bool:
@@ -52,10 +47,6 @@ def _check_array(out, shape, name: str, dtype=np.float64, shape_hints=None) -> N
 def _unchanged(before, after, name: str) -> None:
     same = all(np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y for x, y in zip(before, after))
     _check(same, f"{name} modified one of its inputs in place; leave the arguments unchanged")
-
-
-def _passed() -> None:
-    print("All tests passed.")
 
 
 # ----------------------------------------------------------------------------- exercise 1

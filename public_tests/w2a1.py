@@ -26,8 +26,9 @@ import math
 
 import numpy as np
 
+from cnnkit.setup import quiet_tensorflow
 from cnnkit.testing import canonical_residual_order, comparator, layer_details, quiet
-from public_tests._common import depends_on
+from public_tests._common import _check, depends_on
 
 __all__ = ["identity_block_test", "convolutional_block_test", "ResNet50_test"]
 
@@ -155,23 +156,12 @@ class _Factory:
         return [kw.get("seed", args[0] if args else None) for args, kw in self.calls]
 
 
-def _check(condition, message: str) -> None:
-    if not condition:
-        raise AssertionError(message)
-
-
-def _tf():
-    from cnnkit.setup import quiet_tensorflow
-
-    return quiet_tensorflow()
-
-
 def _rows(model) -> list:
     return [row[:-1] for row in canonical_residual_order(layer_details(model))]
 
 
 def _symbolic(block, shape, what, **kwargs):
-    tf = _tf()
+    tf = quiet_tensorflow()
     inputs = tf.keras.Input(shape=shape)
     try:
         with quiet():
@@ -196,7 +186,7 @@ def _batch(shape, seed):
 
 
 def _eager_checks(block, X, expected_shape, what, **kwargs):
-    tf = _tf()
+    tf = quiet_tensorflow()
     with quiet():
         outs = {t: block(tf.constant(X), training=t, **kwargs) for t in (True, False)}
     for t, out in outs.items():
@@ -232,7 +222,7 @@ def identity_block_test(identity_block):
     _factory_checks(identity_block, (4, 5, 6), 3, what, f=3, filters=[2, 4, 6])
     X = _batch((3, 4, 5, 6), 1)
     _eager_checks(identity_block, X, X.shape, what, f=3, filters=[2, 4, 6])
-    tf = _tf()
+    tf = quiet_tensorflow()
     with quiet():
         out = identity_block(tf.constant(X), f=3, filters=[2, 4, 6], training=False, initializer=_Factory(zeros=True))
     _check(np.allclose(np.asarray(out), np.maximum(X, 0.0), atol=1e-5),
@@ -265,7 +255,7 @@ def ResNet50_test(ResNet50):  # noqa: N802 - named after the exercise
     If it fails while one of your blocks fails its own test, the message says to fix the block
     first and the cell does not fail (your ResNet50 is graded with correct blocks).
     """
-    tf = _tf()
+    tf = quiet_tensorflow()
     with quiet():
         model = ResNet50(input_shape=(64, 64, 3), classes=6)
     _check(model is not None, "ResNet50 returned None: did you forget `return model`?")

@@ -17,14 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnnkit.setup import quiet_tensorflow
 from cnnkit.testing import as_numpy, quiet
-from public_tests._common import depends_on
-
-
-def _check(condition, message: str) -> None:
-    if not condition:
-        raise AssertionError(message)
-
+from public_tests._common import _check, _passed, depends_on
 
 _np = as_numpy
 
@@ -35,20 +30,10 @@ def _triple(out, name: str):
     return tuple(_np(o) for o in out)
 
 
-def _passed() -> None:
-    print("All tests passed.")
-
-
-def _tf():
-    from cnnkit.setup import quiet_tensorflow
-
-    return quiet_tensorflow()
-
-
 # ----------------------------------------------------------------------------- exercise 1
 def yolo_filter_boxes_test(yolo_filter_boxes):
     """A 2x2 grid with 2 anchors and 3 classes, worked out by hand; threshold inclusive; int64."""
-    tf = _tf()
+    tf = quiet_tensorflow()
     with quiet():
         boxes = tf.reshape(tf.range(2 * 2 * 2 * 4, dtype=tf.float32) / 32.0, (2, 2, 2, 4))
         conf = tf.constant([[[[1.0], [0.5]], [[0.9], [0.2]]], [[[0.8], [1.0]], [[0.0], [0.6]]]])
@@ -108,7 +93,7 @@ def iou_test(iou):
 # ----------------------------------------------------------------------------- exercise 3
 def yolo_non_max_suppression_test(yolo_non_max_suppression):
     """Duplicates removed across classes, max_boxes and iou_threshold honoured, dtypes kept."""
-    tf = _tf()
+    tf = quiet_tensorflow()
     scores = tf.constant([0.6, 0.9, 0.75, 0.8, 0.3], tf.float32)
     boxes = tf.constant([[0.10, 0.10, 0.50, 0.50],    # A
                          [0.12, 0.10, 0.52, 0.50],    # B: almost A (IoU 0.9)
@@ -143,7 +128,7 @@ def yolo_non_max_suppression_test(yolo_non_max_suppression):
 @depends_on(yolo_filter_boxes=yolo_filter_boxes_test, yolo_non_max_suppression=yolo_non_max_suppression_test)
 def yolo_eval_test(yolo_eval):
     """Hand-made yolo_outputs: two confident boxes and a duplicate; pixels; arguments passed on."""
-    tf = _tf()
+    tf = quiet_tensorflow()
     xy = np.zeros((1, 2, 2, 1, 2), np.float32)
     wh = np.full((1, 2, 2, 1, 2), 0.1, np.float32)
     conf = np.zeros((1, 2, 2, 1, 1), np.float32)

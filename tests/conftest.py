@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
+from helpers import selected_assignments
 
 from grading import harness
 from grading import notebook as nbu
@@ -43,7 +44,7 @@ class GradedCourse:
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory) -> GradedCourse:
     base = tmp_path_factory.mktemp("course")
-    assignments = nbu.assignment_ids()
+    assignments = selected_assignments()
     shards = [make_course(base / f"shard{k}", assignments) for k in range(1 + QUICK_SHARDS)]
     with ThreadPoolExecutor(len(shards)) as pool:
         list(pool.map(Course.generate, shards))
@@ -67,3 +68,11 @@ def graded_course(tmp_path_factory) -> GradedCourse:
     with ThreadPoolExecutor(min(len(shards), os.cpu_count() or 1)) as pool:
         list(pool.map(grade, shards))
     return GradedCourse(shards, home, plans)
+
+
+@pytest.fixture(scope="session")
+def tf():
+    """TensorFlow, imported quietly (as every notebook's setup cell does)."""
+    from cnnkit.setup import quiet_tensorflow
+
+    return quiet_tensorflow()

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import pkgutil
 import zipfile
 
 import nbformat
 import pytest
+from helpers import selected_assignments
 
 from grading import notebook as nbu
 from grading.bundle import build_bundle
@@ -33,7 +33,7 @@ def _text(bundle):
 def test_bundle_has_what_students_need(bundle):
     names = {n.split("/", 2)[1] for n in bundle if n.count("/") >= 2}
     assert {"notebooks", "cnnkit", "public_tests", "images"} <= names
-    for a in nbu.assignment_ids():
+    for a in selected_assignments():
         assert any(n.startswith(f"cnn-course/notebooks/{a}/") and n.endswith(".ipynb") for n in bundle)
     assert "cnn-course/pyproject.toml" in bundle and "cnn-course/README.md" in bundle
     assert 'include = ["cnnkit*", "public_tests*"]' in bundle["cnn-course/pyproject.toml"].decode()
@@ -59,7 +59,7 @@ def _solution_cells(assignment):
     """Distinctive answer lines of each solution cell of a source notebook."""
     nb = nbu.read(nbu.notebook_path(assignment))
     cells = [c for c in nb.cells if nbu.is_solution(c)]
-    return {nbu.defined_function(c): _distinctive(nbu.solution_region_lines(nbformat.v4.new_notebook(cells=[c])))
+    return {nbu.exercise_key(c): _distinctive(nbu.solution_region_lines(nbformat.v4.new_notebook(cells=[c])))
             for c in cells}
 
 
@@ -77,7 +77,7 @@ def test_bundle_contains_no_solution_code(bundle):
     hparameters)``, the output-size formula), but never at most of it.
     """
     texts = _text(bundle)
-    for a in nbu.assignment_ids():
+    for a in selected_assignments():
         per_function = _solution_cells(a)
         assert per_function and any(per_function.values())
         student_nb = texts[f"cnn-course/{nbu.notebook_path(a, 'notebooks').relative_to(nbu.repo_root())}"]
@@ -93,12 +93,9 @@ def test_bundle_contains_no_solution_code(bundle):
 
 
 def _reference_modules():
-    """Every instructor-only reference implementation: grading/reference*.py."""
-    import grading
-
-    names = sorted(m.name for m in pkgutil.iter_modules(grading.__path__) if m.name.startswith("reference"))
-    assert {"reference", "reference_models"} <= set(names), names
-    return [importlib.import_module(f"grading.{name}") for name in names]
+    """Every instructor-only reference implementation: grading/<week>/reference.py, one per assignment."""
+    names = [f"grading.{a.split('_')[0]}.reference" for a in nbu.assignment_ids()]
+    return [importlib.import_module(name) for name in names]
 
 
 #: Framework boilerplate that reference code and student-facing helpers both need; these
@@ -116,3 +113,93 @@ def test_bundle_contains_no_reference_implementation(bundle):
     for name, text in texts.items():
         leaked = [ln for ln in refs if ln in text]
         assert not leaked, f"{name} holds reference-implementation lines: {leaked[:3]}"
+
+
+# ----------------------------------------------------------------------------------- behaviour
+PLANTED = '''
+import numpy as np
+
+
+def pad_borders(X, pad):
+    """An equivalent rewrite of the graded zero_pad: the scan must flag it."""
+    return np.pad(X, [(0, 0), (pad, pad), (pad, pad), (0, 0)])
+
+
+def smile_detector():
+    """A copy of the graded happyModel structure: the scan must flag it."""
+    from grading.w1a2.reference import happy_model
+    return happy_model()
+'''
+
+
+def _sandbox(tmp_path, drop=()):
+    """A scratch datasets folder that links to the shipped files (a copied manifest), minus ``drop``."""
+    from cnnkit import files
+
+    ds = tmp_path / "datasets"
+    ds.mkdir()
+    for item in files.datasets_dir().iterdir():
+        if item.name == "MANIFEST.json":
+            (ds / item.name).write_bytes(item.read_bytes())
+        elif item.name == "weights":
+            (ds / "weights").mkdir()
+            for w in item.iterdir():
+                if w.name not in drop:
+                    (ds / "weights" / w.name).symlink_to(w)
+        else:
+            (ds / item.name).symlink_to(item, target_is_directory=item.is_dir())
+    return ds
+
+
+@pytest.fixture(scope="module")
+def scan_result(tmp_path_factory):
+    """``python -m grading.leaks`` over the bundle plus a planted leak, in a scratch folder."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    tmp = tmp_path_factory.mktemp("leaks")
+    (tmp / "planted_leak.py").write_text(PLANTED)
+    env = dict(os.environ, CNN_COURSE_DATASETS=str(_sandbox(tmp)), MPLBACKEND="Agg",
+               PYTHONPATH=os.pathsep.join([str(tmp), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-m", "grading.leaks", "--json", "--extra-module", "planted_leak"],
+                          cwd=tmp, env=env, capture_output=True, text=True, timeout=1800)
+    assert proc.stdout.strip(), proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_no_bundle_function_builds_a_graded_model_or_computes_a_graded_answer(scan_result):
+    """Behaviour, not text: every public cnnkit/public_tests function that accepts a graded exercise's
+    arguments is called with them, and none gives the reference's answer."""
+    leaks = [tuple(x) for x in scan_result["leaks"] if not x[0].startswith("planted_leak.")]
+    assert leaks == [], f"student-facing functions give graded answers: {leaks}"
+    assert scan_result["calls"] > 100 and scan_result["functions"] > 50
+
+
+def test_the_scan_catches_an_equivalent_rewrite(scan_result):
+    planted = sorted(tuple(x) for x in scan_result["leaks"] if x[0].startswith("planted_leak."))
+    assert planted == [("planted_leak.pad_borders", "zero_pad"), ("planted_leak.smile_detector", "happyModel")]
+
+
+def test_every_graded_exercise_is_probed(scan_result):
+    keys = {c.function for a in nbu.assignment_ids() for c in nbu.grade_cells(nbu.read(nbu.notebook_path(a)))}
+    covered = set(scan_result["probed"]) | set(scan_result["unprobed"])
+    assert sorted(keys - covered) == [], "add a probe to grading/<week>/reference.py:probes() (or UNPROBED with why)"
+
+
+def test_the_pretrained_resnet_is_loaded_not_built(scan_result, tmp_path, monkeypatch):
+    """The one allowed loader returns the graded architecture only by reading the shipped config."""
+    from cnnkit import files, resnet
+
+    assert ["cnnkit.resnet.load_pretrained_resnet50", "ResNet50"] in scan_result["loaders"]
+    monkeypatch.setenv("CNN_COURSE_DATASETS", str(_sandbox(tmp_path, drop=("resnet50_signs.keras.json",))))
+    with pytest.raises(files.IntegrityError, match="resnet50_signs.keras.json"):
+        resnet.load_pretrained_resnet50()
+
+
+def test_skipped_functions_exist():
+    from grading import leaks
+
+    callables = leaks.bundle_callables()
+    assert [name for name in list(leaks.SKIP) + list(leaks.LOADERS) if name not in callables] == []

@@ -1,12 +1,20 @@
 """The README's main job: the instructor loop on the demo class (real nbgrader commands)."""
 from __future__ import annotations
 
+from helpers import selected_assignments
+
 from grading import notebook as nbu
-from grading.course import DEMO_STUDENTS, demo_partial, read_grades_csv, run_demo, score_table
+from grading.course import (
+    DEMO_STUDENTS,
+    demo_partial,
+    read_grades_csv,
+    run_demo,
+    score_table,
+)
 
 
 def test_demo_class_scores_full_zero_and_partial(tmp_path):
-    assignments = nbu.assignment_ids()
+    assignments = selected_assignments()
     course = run_demo(tmp_path / "demo", assignments, log=lambda *_: None)
     rows = read_grades_csv(course.root / "grades.csv")
     for a in assignments:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from helpers import selected_assignments
 
 from grading import notebook as nbu
 from grading.course import make_course
-from grading.mutants import registry
+from grading.mutation import registry
 
 pytestmark = pytest.mark.heavy
-ASSIGNMENTS = nbu.assignment_ids()
+ASSIGNMENTS = selected_assignments()
 
 
 @pytest.fixture(scope="module")

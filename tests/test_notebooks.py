@@ -1,16 +1,17 @@
-"""Source notebooks follow the course's conventions; student versions are up to date."""
+"""Notebooks: each is built from its one source, follows the course's conventions, and its student version is up to date."""
 from __future__ import annotations
 
 import json
 
 import pytest
+from helpers import selected_assignments
 
-from grading import harness
+from grading import authoring, harness
 from grading import notebook as nbu
 from grading.course import make_course
-from grading.mutants import registry
+from grading.mutation import registry
 
-ASSIGNMENTS = nbu.assignment_ids()
+ASSIGNMENTS = selected_assignments()
 
 
 def test_there_is_at_least_one_assignment():
@@ -28,7 +29,7 @@ def test_solution_notebook_is_committed_without_outputs(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_graded_function_has_one_solution_cell_one_grade_cell_and_a_hidden_test(assignment):
     nb = nbu.read(nbu.notebook_path(assignment))
-    sols = [nbu.defined_function(c) for c in nb.cells if nbu.is_solution(c)]
+    sols = [nbu.exercise_key(c) for c in nb.cells if nbu.is_solution(c)]
     assert len(sols) == len(set(sols)) and None not in sols, sols
     cells = nbu.grade_cells(nb)
     assert [c.function for c in cells] == sols, "grade cells must follow the solution cells' order"
@@ -41,6 +42,11 @@ def test_every_graded_function_has_one_solution_cell_one_grade_cell_and_a_hidden
     for cell in nb.cells:
         if nbu.is_solution(cell):
             assert nbu.BEGIN_SOLUTION in cell.source and nbu.END_SOLUTION in cell.source
+            defined = nbu.defined_function(cell)
+            assert defined in (None, nbu.exercise_key(cell)), f"{cell.id} defines {defined}, not its exercise"
+        if nbu.is_grade(cell):   # the hidden region is one line that calls into grading/
+            hidden = cell.source.partition(nbu.BEGIN_HIDDEN)[2].partition(nbu.END_HIDDEN)[0].strip()
+            assert "\n" not in hidden and hidden.startswith(f"from grading.{assignment.split('_')[0]} import check_"), hidden
     # points are written in the exercise headings
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for c in cells:
@@ -60,6 +66,22 @@ def test_mutation_registry_covers_every_graded_function(assignment):
 
 def _canonical(nb) -> str:
     return json.dumps(nb, sort_keys=True, indent=1)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_notebook_is_what_its_source_builds(assignment):
+    """``authoring/<id>.py`` is the one editable source: the committed notebook must be its output."""
+    committed = nbu.read(nbu.notebook_path(assignment))
+    assert committed.metadata.get("cnn_course", {}).get("generated_from") == f"authoring/{assignment}.py"
+    fresh = authoring.build_notebook(assignment)
+    assert _canonical(fresh) == _canonical(committed), (
+        f"solutions/{assignment} differs from what authoring/{assignment}.py builds: edit the source (not the "
+        "notebook), then run `python3 course.py build` and `python3 course.py generate`")
+
+
+def test_every_assignment_has_a_source_and_every_source_an_assignment():
+    sources = sorted(p.stem for p in (nbu.repo_root() / "authoring").glob("*.py"))
+    assert sources == nbu.assignment_ids()
 
 
 def test_student_notebooks_are_generated_from_the_current_solutions(tmp_path):

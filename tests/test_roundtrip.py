@@ -5,12 +5,13 @@ Uses the session's graded course (tests/conftest.py): each submission was execut
 from __future__ import annotations
 
 import pytest
+from helpers import selected_assignments
 
 from grading import harness
 from grading import notebook as nbu
 from grading.course import nbgrader, read_grades_csv
 
-ASSIGNMENTS = nbu.assignment_ids()
+ASSIGNMENTS = selected_assignments()
 
 
 def _by_function(graded, assignment, student):

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import checks_of
 
-import grading.reference as ref
 import grading.w1a1 as hidden
+import grading.w1a1.reference as ref
 import public_tests.w1a1 as public
 from cnnkit.testing import grad_check
-from grading.mutants.w1a1 import REGISTRY
+from grading.w1a1.mutants import REGISTRY
 
 EXERCISES = {name: k for k, name in enumerate(ref.GRADED, start=1)}
 HELPERS = {"conv_forward": ("zero_pad", "conv_single_step"), "conv_backward": ("zero_pad",),
@@ -35,12 +36,7 @@ def namespace(**overrides) -> dict:
 variant = REGISTRY.get
 
 
-def hidden_check(target: str):
-    return getattr(hidden, f"check_{target}")
-
-
-def public_check(target: str):
-    return getattr(public, f"{target}_test")
+hidden_check, public_check = checks_of("w1a1")
 
 
 def _id(v) -> str:

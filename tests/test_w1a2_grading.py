@@ -19,24 +19,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import checks_of
 
-import grading.reference_models as ref
 import grading.w1a2 as hidden
+import grading.w1a2.reference as ref
 import public_tests.w1a2 as public
-from cnnkit.testing import Unordered, comparator, first_difference, layer_details, summary
+from cnnkit.testing import (
+    Unordered,
+    comparator,
+    first_difference,
+    layer_details,
+    summary,
+)
 from grading.common import GradingError
-from grading.mutants.w1a2 import REGISTRY
+from grading.w1a2.mutants import REGISTRY
 
 TARGETS = ("happyModel", "convolutional_model")
 REFERENCES = {"happyModel": ref.happy_model, "convolutional_model": ref.convolutional_model}
 ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(scope="module")
-def tf():
-    from cnnkit.setup import quiet_tensorflow
-
-    return quiet_tensorflow()
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +49,7 @@ def ns(tf):
 variant = REGISTRY.get
 
 
-def hidden_check(target: str):
-    return getattr(hidden, f"check_{target}")
-
-
-def public_check(target: str):
-    return getattr(public, f"{target}_test")
+hidden_check, public_check = checks_of("w1a2")
 
 
 def _id(v) -> str:
@@ -355,8 +351,8 @@ def test_input_shape_warning_never_reaches_stderr():
         from cnnkit.setup import quiet_tensorflow
         tf = quiet_tensorflow()
         import numpy as np
-        from grading.mutants.w1a2 import REGISTRY
-        from grading.reference_models import convolutional_model
+        from grading.w1a2.mutants import REGISTRY
+        from grading.w1a2.reference import convolutional_model
         from grading.w1a2 import check_convolutional_model, check_happyModel
         from public_tests.w1a2 import convolutional_model_test, happyModel_test
         v = next(v for v in REGISTRY.alternatives("happyModel") if v.name == "input_shape_argument")

@@ -2,39 +2,38 @@
 
 (a) the residual-order helper and the test initializer;
 (b) the references agree with each other: Keras blocks vs the plain-TF forward pass, the
-    reference ResNet50 vs the student-facing ``cnnkit.resnet.build_resnet50`` vs the public table;
+    reference ResNet50 vs the public table;
 (c) the hidden checks pass on the references, quietly;
 (d) every mutant fails its hidden check, every alternative passes, with useful messages;
 (e) public tests pass on references and alternatives and catch typical mutants;
-(f) weights: int8 quantisation round trip, save/load with the hash check, the shipped file.
+(f) weights: int8 quantisation round trip, save/load with the manifest check, the shipped network.
 """
-import json
 import math
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import checks_of
 
-import grading.reference_resnet as ref
 import grading.w2a1 as hidden
+import grading.w2a1.reference as ref
 import public_tests.w2a1 as public
-from cnnkit import weights
-from cnnkit.testing import Unordered, canonical_residual_order, comparator, layer_details, summary
+from cnnkit import files, resnet, weights
+from cnnkit.testing import (
+    Unordered,
+    canonical_residual_order,
+    comparator,
+    layer_details,
+    summary,
+)
 from grading.common import GradingError
-from grading.mutants.w2a1 import REGISTRY
+from grading.w2a1.mutants import REGISTRY
 
 TARGETS = ("identity_block", "convolutional_block", "ResNet50")
 REFERENCES = {"identity_block": ref.identity_block, "convolutional_block": ref.convolutional_block,
               "ResNet50": ref.ResNet50}
-ROOT = Path(__file__).resolve().parents[1]
 
-
-@pytest.fixture(scope="module")
-def tf():
-    from cnnkit.setup import quiet_tensorflow
-
-    return quiet_tensorflow()
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +52,7 @@ def _id(v) -> str:
     return v.id
 
 
-def hidden_check(target):
-    return getattr(hidden, f"check_{target}")
-
-
-def public_check(target):
-    return getattr(public, f"{target}_test")
+hidden_check, public_check = checks_of("w2a1")
 
 
 # ============================================================================ (a) helpers
@@ -116,9 +110,7 @@ def test_keras_reference_blocks_match_the_plain_tf_forward_pass(tf):
         np.testing.assert_allclose(np.asarray(got), expected, atol=1e-4, rtol=1e-4)
 
 
-def test_reference_resnet50_matches_spec_table_and_student_builder(tf):
-    from cnnkit.resnet import build_resnet50
-
+def test_reference_resnet50_matches_spec_table(tf):
     model = ref.ResNet50((64, 64, 3), 6)
     rows = summary(model)
     assert len(rows) == 177 and model.count_params() == 23_600_006
@@ -130,16 +122,6 @@ def test_reference_resnet50_matches_spec_table_and_student_builder(tf):
     assert counts == {"InputLayer": 1, "ZeroPadding2D": 1, "Conv2D": 53, "BatchNormalization": 53,
                       "Activation": 49, "MaxPooling2D": 1, "Add": 16, "AveragePooling2D": 1, "Flatten": 1,
                       "Dense": 1}
-    # the weights shipped for the student-facing builder fit the notebook's ResNet50 layer by layer
-    student_facing = build_resnet50((64, 64, 3), 6)
-    comparator(hidden._canonical_rows(student_facing), hidden._canonical_rows(model))
-    assert [tuple(w.shape) for w in student_facing.weights] == [tuple(w.shape) for w in model.weights]
-
-
-def test_student_builder_holds_no_graded_block_code():
-    source = (ROOT / "cnnkit" / "resnet.py").read_text()
-    for name in ("def identity_block", "def convolutional_block", "def ResNet50", "X_shortcut", "training=training"):
-        assert name not in source
 
 
 # ============================================================================ (c) hidden checks on references
@@ -263,7 +245,7 @@ def test_quantize_round_trip_error_is_at_most_half_a_step():
     assert np.abs(q).max() == 127
 
 
-def test_save_and_load_quantized_tiny_model_with_hash_check(tf, tmp_path):
+def test_save_and_load_quantized_tiny_model_with_hash_check(tf, tmp_path, monkeypatch):
     L = tf.keras.layers
     tf.keras.utils.set_random_seed(3)
 
@@ -276,40 +258,58 @@ def test_save_and_load_quantized_tiny_model_with_hash_check(tf, tmp_path):
     bn = model.layers[2]
     bn.moving_mean.assign(np.arange(4, dtype=np.float32) * 0.1)
     path = tmp_path / "tiny.npz"
-    card = weights.save_quantized(model, path, {"note": "test"})
-    assert card["note"] == "test" and card["sha256"] == weights.sha256_file(path)
+    card = weights.save_quantized(model, path)
+    assert card["sha256"] == files.sha256_file(path) and card["n_weights"] == len(model.weights)
     assert weights.save_quantized(model, tmp_path / "again.npz")["sha256"] == card["sha256"]  # reproducible bytes
+    assert [e["stored"] for e in weights.read_layout(path)["weights"]][:2] == ["int8", "float32"]
     other = tiny()
     weights.load_quantized(other, path)
     np.testing.assert_array_equal(other.layers[2].moving_mean.numpy(), bn.moving_mean.numpy())  # float32 as is
     X = np.random.default_rng(1).uniform(size=(5, 6, 6, 2)).astype(np.float32)
     np.testing.assert_allclose(other(X).numpy(), model(X).numpy(), atol=2e-2)
-    data = bytearray(path.read_bytes())
-    data[-30] ^= 0xFF
-    path.write_bytes(bytes(data))
-    with pytest.raises(weights.WeightsError, match="damaged or was replaced"):
-        weights.load_quantized(tiny(), path)
     with pytest.raises(weights.WeightsError, match="not found"):
         weights.load_quantized(tiny(), tmp_path / "missing.npz")
+    with pytest.raises(weights.WeightsError, match="not the same architecture"):
+        weights.load_quantized(tf.keras.Sequential([tf.keras.Input((3,)), L.Dense(2)]), path)
+    # a shipped file (inside the datasets folder) is checked against the manifest first
+    monkeypatch.setenv("CNN_COURSE_DATASETS", str(tmp_path))
+    shipped = tmp_path / "weights" / "tiny.npz"
+    weights.save_quantized(model, shipped, made_by="python scripts/tiny.py", accuracy=0.5)
+    assert weights.load_quantized(tiny(), shipped)["accuracy"] == 0.5
+    data = bytearray(shipped.read_bytes())
+    data[-30] ^= 0xFF
+    shipped.write_bytes(bytes(data))
+    with pytest.raises(files.IntegrityError, match="(?s)damaged or was replaced.*python scripts/tiny.py"):
+        weights.load_quantized(tiny(), shipped)
 
 
 def test_shipped_resnet50_weights_and_model_card():
-    path = weights.weights_dir() / f"{weights.RESNET50_SIGNS}.npz"
-    if not path.exists():
-        pytest.skip("shipped ResNet-50 weights not built yet (scripts/train_resnet50_signs.py)")
-    card = json.loads(path.with_suffix(".json").read_text())
-    assert card["sha256"] == weights.sha256_file(path) == weights.SHIPPED_SHA256[path.name]
-    assert card["n_parameters"] == 23_600_006 and card["n_weights"] == 53 * 6 + 2
-    assert card["test_accuracy_after_quantization"] >= 0.95
+    path = files.weights_dir() / f"{resnet.RESNET50_SIGNS}.npz"
+    entry = files.verify(path)
+    assert entry["n_parameters"] == 23_600_006 and entry["n_weights"] == 53 * 6 + 2
+    assert entry["test_accuracy_after_quantization"] >= 0.95
+    assert "w2a1_train_resnet50.py" in entry["made_by"]
     assert path.stat().st_size < 30e6
     text = path.with_suffix(".md").read_text()
-    assert card["sha256"] in text and "train_resnet50_signs.py" in text
+    assert entry["sha256"] in text and "w2a1_train_resnet50.py" in text
+    files.verify(path.with_name(f"{resnet.RESNET50_SIGNS}.keras.json"))
+
+
+def test_pretrained_resnet50_loads_without_a_builder_and_is_accurate(tf, capsys):
+    model = resnet.load_pretrained_resnet50()
+    assert "sha256 checked" in capsys.readouterr().out
+    from cnnkit.data import convert_to_one_hot, load_signs_dataset
+
+    _, _, X_test, Y_test, _ = load_signs_dataset(source="synthetic")
+    _, acc = model.evaluate(X_test / 255.0, convert_to_one_hot(Y_test, 6).T, verbose=0)
+    assert acc >= 0.95
+    assert summary(model) == summary(ref.ResNet50((64, 64, 3), 6))
 
 
 def test_loader_falls_back_when_original_file_is_unreadable(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "resnet50.h5"
     bad.write_bytes(b"not an h5 file")
-    assert weights._load_full_model(bad) is None
+    assert resnet._load_full_model(bad) is None
     assert "using the course's own weights instead" in capsys.readouterr().out
 
 

@@ -9,9 +9,7 @@
 """
 from __future__ import annotations
 
-import hashlib
 import inspect
-import json
 import re
 from pathlib import Path
 
@@ -22,12 +20,12 @@ from cnnkit.setup import quiet_tensorflow
 
 tf = quiet_tensorflow()
 
-import grading.reference_yolo as ref  # noqa: E402
 import grading.w3a1 as hidden  # noqa: E402
+import grading.w3a1.reference as ref  # noqa: E402
 import public_tests.w3a1 as public  # noqa: E402
-from cnnkit import roads  # noqa: E402
+from cnnkit import files, roads  # noqa: E402
 from cnnkit import yolo as Y  # noqa: E402
-from grading.mutants.w3a1 import REGISTRY  # noqa: E402
+from grading.w3a1.mutants import REGISTRY  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "solutions" / "w3a1_yolo" / "w3a1_yolo.ipynb"
@@ -181,15 +179,13 @@ def test_yolo_head_non_square_grid():
 
 
 def test_files_parse_and_match_manifest():
-    assert Y.read_classes(Y.MODEL_DATA / "classes.txt") == roads.CLASS_NAMES
-    anchors = Y.read_anchors(Y.MODEL_DATA / "anchors.txt")
+    assert Y.read_classes(Y.model_data_dir() / "classes.txt") == roads.CLASS_NAMES
+    anchors = Y.read_anchors(Y.model_data_dir() / "anchors.txt")
     assert anchors.shape == (5, 2) and np.all(anchors > 0)
-    manifest = json.loads((Y.YOLO_DIR / "MANIFEST.json").read_text())
-    for rel, info in manifest["files"].items():
-        data = (Y.YOLO_DIR / rel).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == info["sha256"], rel
-    total = sum(p.stat().st_size for p in Y.YOLO_DIR.rglob("*") if p.is_file()) + Y.WEIGHTS_PATH.stat().st_size
-    assert total < 10e6
+    shipped = [p for p in Y.yolo_dir().rglob("*") if p.is_file()] + [Y.weights_path()]
+    for path in shipped:
+        files.verify(path)
+    assert sum(p.stat().st_size for p in shipped) < 10e6
 
 
 def test_generator_is_deterministic_and_matches_shipped_annotations():
@@ -200,15 +196,15 @@ def test_generator_is_deterministic_and_matches_shipped_annotations():
     assert img.size == (1280, 720) and boxes.shape[1] == 5 and len(boxes) <= 15
     assert np.all(boxes[:, 1] >= 0) and np.all(boxes[:, 3] <= 1280) and np.all(boxes[:, 4] <= 720)
     assert roads.scene("train", 0)[1].tolist() != roads.scene("test", 0)[1].tolist()
-    manifest = json.loads((Y.YOLO_DIR / "MANIFEST.json").read_text())
-    name, index = "0002.jpg", manifest["showcase_indices"]["0002.jpg"]
+    name = "0002.jpg"
+    index = files.entry(Y.showcase_dir() / name)["showcase_index"]
     np.testing.assert_allclose(roads.scene("showcase", index)[1][:, 1:], Y.read_annotations(name)[:, 1:], atol=0.06)
 
 
 def test_weights_hash_and_model():
-    recorded = Y.WEIGHTS_SHA256_FILE.read_text().split()[0]
-    assert hashlib.sha256(Y.WEIGHTS_PATH.read_bytes()).hexdigest() == recorded
-    assert Y.WEIGHTS_PATH.stat().st_size < 10e6
+    entry = files.verify(Y.weights_path())
+    assert entry["map50_heldout"] >= 0.7 and "w3a1_train_yolo.py" in entry["made_by"]
+    assert Y.weights_path().stat().st_size < 10e6
     model, names, anchors = Y.load_yolo_model(verbose=False)
     assert model.output_shape == (None, 19, 19, 5 * (5 + len(names)))
     assert not any(type(layer).__name__ == "Lambda" for layer in model.layers)
@@ -254,8 +250,8 @@ def test_original_yolov2_path(tmp_path, monkeypatch, capsys):
     built for them is YOLOv2 exactly (the spec's parameter counts), without Lambda layers."""
     import keras
 
-    assert Y.resolve_yolo_weights(verbose=False) == ("course", Y.WEIGHTS_PATH)
-    monkeypatch.setattr(Y, "MODEL_DATA", tmp_path)
+    assert Y.resolve_yolo_weights(verbose=False) == ("course", Y.weights_path())
+    monkeypatch.setattr(Y, "model_data_dir", lambda: tmp_path)
     (tmp_path / "yolo.h5").write_bytes(b"stand-in")
     assert Y.resolve_yolo_weights() == ("original", tmp_path / "yolo.h5")
     assert "original YOLOv2 weights" in capsys.readouterr().out
