@@ -133,21 +133,23 @@ def smile_detector():
 
 
 def _sandbox(tmp_path, drop=()):
-    """A scratch datasets folder that links to the shipped files (a copied manifest), minus ``drop``."""
+    """A scratch datasets folder: the same tree, each shipped file a link to the real one (a copied
+    manifest), minus the files named in ``drop``.  Files are written by replacing them
+    (``os.replace``), so a function that rewrites data replaces the link, never the real file."""
     from cnnkit import files
 
+    real = files.datasets_dir()
     ds = tmp_path / "datasets"
-    ds.mkdir()
-    for item in files.datasets_dir().iterdir():
-        if item.name == "MANIFEST.json":
-            (ds / item.name).write_bytes(item.read_bytes())
-        elif item.name == "weights":
-            (ds / "weights").mkdir()
-            for w in item.iterdir():
-                if w.name not in drop:
-                    (ds / "weights" / w.name).symlink_to(w)
-        else:
-            (ds / item.name).symlink_to(item, target_is_directory=item.is_dir())
+    for item in sorted(real.rglob("*")):
+        target = ds / item.relative_to(real)
+        if item.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif item.name == "MANIFEST.json" and item.parent == real:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.read_bytes())
+        elif item.name not in drop and not item.name.startswith("."):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(item)
     return ds
 
 
