@@ -4,10 +4,9 @@ Two independent references:
 
 - Keras blocks written out layer by layer, with the notebook's signatures
   (``identity_block``, ``convolutional_block``, ``ResNet50``): the *structure* reference
-  (``cnnkit.testing.layer_details`` of a learner's model is compared with these).  The
-  whole-network builder used by students to load trained weights,
-  ``cnnkit.resnet.build_resnet50``, is a third, table-driven construction; a unit test
-  checks that the two agree layer by layer.
+  (``cnnkit.testing.layer_details`` of a learner's model is compared with these).
+  ``scripts/w2a1_train_resnet50.py`` trains this ``ResNet50`` and ships its Keras config, which
+  ``cnnkit.resnet.load_pretrained_resnet50`` reads (students get no builder of the network).
 - ``forward_identity`` / ``forward_convolutional``: the *value* reference, a forward pass
   in plain TensorFlow ops (``tf.nn.conv2d`` and BatchNormalization written out), from
   explicit parameter arrays.  No Keras layer is involved.
