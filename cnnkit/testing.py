@@ -504,3 +504,52 @@ def canonical_residual_order(rows) -> list:
                 and _sole_input(rows[k + 1]) == k - 2:
             swap(k)
     return rows
+
+
+# ===================================================================================== test initializer
+def shaped_values(shape) -> np.ndarray:
+    """Deterministic kernel values that depend only on ``shape`` and vary along every axis.
+
+    A sine of the flat index (so moving one step along any axis changes the value) with a
+    phase that depends on the shape, scaled by ``1 / sqrt(fan_in)`` so activations keep a
+    moderate size through a block.  Used by tests to give two models the same weights without
+    copying them.
+    """
+    import math
+
+    shape = tuple(int(d) for d in shape)
+    n = math.prod(shape)
+    i = np.arange(n, dtype=np.float64)
+    values = np.sin(1.7 * i + 0.37 * len(shape) + 0.011 * n) + 0.35 * np.cos(0.61 * i)
+    fan_in = math.prod(shape[:-1]) if len(shape) > 1 else 1
+    return (values / math.sqrt(max(fan_in, 1))).reshape(shape)
+
+
+_SHAPED = []
+
+
+def shaped_initializer_class():
+    """``ShapedInitializer``: a Keras initializer giving ``shaped_values(shape)`` (``seed`` accepted, ignored).
+
+    Registered with Keras as ``cnnkit>ShapedInitializer``, so models that use it can be saved and
+    rebuilt from their config.
+    """
+    if not _SHAPED:
+        from cnnkit.setup import quiet_tensorflow
+
+        tf = quiet_tensorflow()
+        import keras
+
+        @keras.saving.register_keras_serializable(package="cnnkit")
+        class ShapedInitializer(tf.keras.initializers.Initializer):
+            def __init__(self, seed=None):
+                self.seed = seed
+
+            def __call__(self, shape, dtype=None, **kwargs):
+                return tf.constant(shaped_values(shape), dtype=dtype or "float32")
+
+            def get_config(self):
+                return {"seed": self.seed}
+
+        _SHAPED.append(ShapedInitializer)
+    return _SHAPED[0]

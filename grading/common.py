@@ -44,6 +44,21 @@ def isolated_globals(func: Callable, **replacements: Any):
                 namespace[name] = value
 
 
+def reads(*names: str) -> Callable:
+    """Declare the notebook globals a check of a *state* exercise reads.
+
+    Such a check is called as ``check_<key>(globals())`` and reads ``ns["name"]`` only for these
+    names; graded outside the student's kernel, exactly these globals are exported from the
+    notebook as plain data (Keras configs, arrays) and rebuilt for the check.
+    """
+
+    def decorator(check: Callable) -> Callable:
+        check.reads = tuple(names)
+        return check
+
+    return decorator
+
+
 def hidden_test(check: Callable) -> Callable:
     """Decorator for hidden-test entry points: run quietly, print one line on success.
 

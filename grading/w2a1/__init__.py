@@ -38,7 +38,8 @@ import math
 import numpy as np
 
 from cnnkit.setup import quiet_tensorflow
-from cnnkit.testing import canonical_residual_order, first_difference, layer_details
+from cnnkit.testing import (canonical_residual_order, first_difference, layer_details, shaped_initializer_class,
+                            shaped_values)
 from grading.common import GradingError, expect, hidden_test, isolated_globals
 from grading.w2a1 import reference as ref
 
@@ -47,37 +48,12 @@ ATOL, RTOL = 2e-4, 2e-4
 
 
 # =============================================================================== test initializers
-def shaped_values(shape) -> np.ndarray:
-    """Deterministic kernel values that depend only on ``shape`` and vary along every axis.
-
-    A sine of the flat index (so moving one step along any axis changes the value) with a
-    phase that depends on the shape, scaled by ``1 / sqrt(fan_in)`` so activations keep a
-    moderate size through a block.
-    """
-    shape = tuple(int(d) for d in shape)
-    n = math.prod(shape)
-    i = np.arange(n, dtype=np.float64)
-    values = np.sin(1.7 * i + 0.37 * len(shape) + 0.011 * n) + 0.35 * np.cos(0.61 * i)
-    fan_in = math.prod(shape[:-1]) if len(shape) > 1 else 1
-    return (values / math.sqrt(max(fan_in, 1))).reshape(shape)
+# ``shaped_values`` / ``ShapedInitializer`` live in cnnkit.testing (registered with Keras), so that a
+# model built with them can be rebuilt from its config on both sides of the grading sandbox.
 
 
 def _initializer_class():
-    tf = quiet_tensorflow()
-
-    class ShapedInitializer(tf.keras.initializers.Initializer):
-        """Kernel initializer of the hidden tests: ``shaped_values(shape)``; ``seed`` is accepted and ignored."""
-
-        def __init__(self, seed=None):
-            self.seed = seed
-
-        def __call__(self, shape, dtype=None, **kwargs):
-            return tf.constant(shaped_values(shape), dtype=dtype or "float32")
-
-        def get_config(self):
-            return {"seed": self.seed}
-
-    return ShapedInitializer
+    return shaped_initializer_class()
 
 
 class RecordingFactory:
