@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 from typing import Any, Callable
 
 from cnnkit.testing import quiet
@@ -10,6 +11,25 @@ from cnnkit.testing import quiet
 
 class GradingError(AssertionError):
     """A hidden test failed; the message says what is probably wrong."""
+
+
+def check_signature(func: Callable, *args, what: str | None = None, **kwargs) -> dict:
+    """The arguments ``func`` would bind to, or a ``GradingError`` saying to keep the notebook's signature.
+
+    Returns the bound arguments (name -> value), e.g. to check that a function left its inputs alone.
+    """
+    try:
+        return dict(inspect.signature(func).bind(*args, **kwargs).arguments)
+    except (TypeError, ValueError) as err:
+        what = what or getattr(func, "__name__", "the function")
+        raise GradingError(f"could not call {what} with the notebook's parameter names and order ({err}); keep "
+                           "the signature given in the notebook") from None
+
+
+def call_checked(func: Callable, *args, **kwargs):
+    """``func(*args, **kwargs)`` after ``check_signature``."""
+    check_signature(func, *args, **kwargs)
+    return func(*args, **kwargs)
 
 
 def expect(condition: bool, message: str) -> None:

@@ -21,13 +21,18 @@ graded functions runs with those notebook globals swapped for the references
 from __future__ import annotations
 
 import copy
-import inspect
 from typing import Callable, NamedTuple
 
 import numpy as np
 
 from cnnkit.testing import grad_check
-from grading.common import GradingError, expect, hidden_test, isolated_globals
+from grading.common import (
+    GradingError,
+    check_signature,
+    expect,
+    hidden_test,
+    isolated_globals,
+)
 from grading.w1a1 import reference as ref
 
 SEED = 4101
@@ -158,12 +163,8 @@ def _same(a, b) -> bool:
 
 def _call(func: Callable, *args, **kwargs):
     """Call a learner function; translate well-known crashes and check it left its inputs alone."""
-    try:
-        names = inspect.signature(func).bind(*args, **kwargs).arguments
-    except (TypeError, ValueError) as err:
-        raise GradingError(f"could not call {getattr(func, '__name__', 'the function')} with the notebook's "
-                           f"parameter names and order ({err}); keep the signature given in the notebook") from None
-    before = copy.deepcopy(dict(names))
+    names = check_signature(func, *args, **kwargs)
+    before = copy.deepcopy(names)
     try:
         out = func(*args, **kwargs)
     except Exception as err:

@@ -27,7 +27,6 @@ model's ``InputLayer`` (which Keras 3 does not list) is dropped if it is ever li
 """
 from __future__ import annotations
 
-import inspect
 import math
 from typing import Callable
 
@@ -35,7 +34,7 @@ import numpy as np
 
 from cnnkit.setup import quiet_tensorflow
 from cnnkit.testing import first_difference, layer_details
-from grading.common import GradingError, expect, hidden_test
+from grading.common import GradingError, call_checked, expect, hidden_test
 from grading.w1a2 import reference as ref
 from public_tests.w1a2 import HAPPY_HINTS, SIGNS_HINTS
 
@@ -52,11 +51,7 @@ def _build(builder: Callable, what: str, *args, **kwargs):
     """Call a learner's builder with seeded weights; return the model it made."""
     tf = quiet_tensorflow()
     tf.keras.utils.set_random_seed(SEED)
-    try:
-        inspect.signature(builder).bind(*args, **kwargs)
-    except (TypeError, ValueError) as err:
-        raise GradingError(f"could not call {what} ({err}); keep the signature given in the notebook") from None
-    model = builder(*args, **kwargs)
+    model = call_checked(builder, *args, **kwargs)
     expect(model is not None, f"{what} returned None: did you forget `return model`?")
     expect(isinstance(model, tf.keras.Model),
            f"{what} returned a {type(model).__name__}, not a Keras model: return the model object itself, not a "

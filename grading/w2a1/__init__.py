@@ -38,9 +38,20 @@ import math
 import numpy as np
 
 from cnnkit.setup import quiet_tensorflow
-from cnnkit.testing import (canonical_residual_order, first_difference, layer_details, shaped_initializer_class,
-                            shaped_values)
-from grading.common import GradingError, expect, hidden_test, isolated_globals
+from cnnkit.testing import (
+    canonical_residual_order,
+    first_difference,
+    layer_details,
+    shaped_initializer_class,
+    shaped_values,
+)
+from grading.common import (
+    GradingError,
+    check_signature,
+    expect,
+    hidden_test,
+    isolated_globals,
+)
 from grading.w2a1 import reference as ref
 
 SEED = 2101
@@ -167,10 +178,7 @@ RESNET_HINTS = {
 
 # =============================================================================== helpers
 def _bind(func, what, *args, **kwargs):
-    try:
-        inspect.signature(func).bind(*args, **kwargs)
-    except (TypeError, ValueError) as err:
-        raise GradingError(f"could not call {what} ({err}); keep the signature given in the notebook") from None
+    check_signature(func, *args, what=what, **kwargs)
 
 
 def _with_init_configs(model, rows):

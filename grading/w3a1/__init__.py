@@ -17,15 +17,19 @@ batch axis.  ``yolo_eval`` runs with the learner's ``yolo_filter_boxes`` and
 """
 from __future__ import annotations
 
-import inspect
-from typing import Callable
 
 import numpy as np
 
 from cnnkit.setup import quiet_tensorflow
 from cnnkit.testing import as_numpy
 from cnnkit.yolo import scale_boxes, yolo_boxes_to_corners, yolo_head
-from grading.common import GradingError, expect, hidden_test, isolated_globals
+from grading.common import (
+    GradingError,
+    call_checked,
+    expect,
+    hidden_test,
+    isolated_globals,
+)
 from grading.w3a1 import reference as ref
 
 SEED = 5301
@@ -39,13 +43,7 @@ def _rng(exercise: int) -> np.random.Generator:
 _np = as_numpy
 
 
-def _bind(func: Callable, *args, **kwargs):
-    try:
-        inspect.signature(func).bind(*args, **kwargs)
-    except (TypeError, ValueError) as err:
-        raise GradingError(f"could not call {getattr(func, '__name__', 'the function')} with the notebook's "
-                           f"parameter names and order ({err}); keep the signature given in the notebook") from None
-    return func(*args, **kwargs)
+_bind = call_checked
 
 
 def _triple(out, what: str):
