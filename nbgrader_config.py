@@ -36,17 +36,23 @@ c.Execute.error_on_timeout = {
 }
 c.Execute.execute_retries = 1
 
-# A kernel that dies (segfault, os._exit, out of memory) costs the cell that killed it, not
-# the whole submission: grading.execute.ResilientExecute restarts it and goes on.
+# Grading path (grading.execute): the hidden-test lines are taken out of the grade cells, the
+# notebook runs in a sandboxed kernel that survives crashes (a dead kernel costs the cell that
+# killed it, not the whole submission), then the hidden checks run outside the student's
+# kernel against a sandboxed worker holding only the student's definitions.  Without
+# bubblewrap, grading refuses to run unless CNN_COURSE_NO_SANDBOX=1 (local experiments only).
 try:
     from nbgrader.converters.autograde import Autograde as _Autograde
 
-    from grading.execute import ResilientExecute
+    from grading.execute import ResilientExecute, RunHiddenChecks, StripHiddenChecks
 
-    c.Autograde.autograde_preprocessors = [
-        ResilientExecute if p.__name__ == "Execute" else p
-        for p in _Autograde.class_traits()["autograde_preprocessors"].default()
-    ]
+    _steps = []
+    for _p in _Autograde.class_traits()["autograde_preprocessors"].default():
+        if _p.__name__ == "Execute":
+            _steps += [StripHiddenChecks, ResilientExecute, RunHiddenChecks]
+        else:
+            _steps.append(_p)
+    c.Autograde.autograde_preprocessors = _steps
 except ImportError:  # the instructor package is not installed: stock behaviour
     pass
 

@@ -1,21 +1,34 @@
-"""An nbgrader ``Execute`` preprocessor that survives a crashing kernel.
+"""nbgrader preprocessors of the course's grading path (enabled in ``nbgrader_config.py``).
 
-Stock nbgrader gives up on the whole submission when the kernel dies (a segfault,
-``os._exit``, running out of memory): every cell then scores zero.  ``ResilientExecute``
-instead marks the cell that killed the kernel with a clear error, starts a fresh kernel,
-replays the cells before it (so that definitions and data exist again) and carries on.
-The student gets the points of every cell that did run.
+``autograde`` runs, after nbgrader's own sanitising (which restores every locked cell, the
+tests and their points from the instructor's source):
 
-Enabled in ``nbgrader_config.py``; all ``Execute`` settings (timeouts...) still apply.
+1. ``StripHiddenChecks``: takes the hidden-test line out of every grade cell, so the student's
+   kernel never runs a hidden check (code in the notebook could otherwise neuter it);
+2. ``ResilientExecute``: runs the notebook in a **sandboxed** kernel (``grading.sandbox``) with
+   a per-cell and a per-notebook wall clock.  Stock nbgrader gives up on the whole submission
+   when the kernel dies (a segfault, ``os._exit``, running out of memory); this marks the cell
+   that killed it with a clear error, starts a fresh kernel, replays the cells before it and
+   carries on, so the student gets the points of every cell that did run;
+3. ``RunHiddenChecks``: runs each grade cell's hidden line in the grader itself, against a fresh
+   sandboxed worker that holds only the student's definitions (``grading.isolation``), and
+   writes the verdict into the grade cell: a pass line, or an error (the check's message,
+   never its source) that makes nbgrader give the cell no points.
 """
 from __future__ import annotations
 
 import copy
+import os
+import time
 
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import run_sync
 from nbformat import NotebookNode
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Integer
+
+from grading import notebook as nbu
+from grading.sandbox import SandboxedKernelManager
 
 try:  # jupyter_core >= 5
     from jupyter_core.utils import ensure_async
@@ -26,17 +39,36 @@ KERNEL_DIED = ("The kernel died while running this cell (a crash, os._exit, or t
                "memory?). Grading went on in a fresh kernel, after re-running the cells above.")
 
 
+NOTEBOOK_TIMEOUT = ("NotebookTimeout: the notebook ran longer than {limit} s in all, so this cell and the "
+                    "ones after it were not run")
+
+
 class ResilientExecute(Execute):
-    """``Execute`` that restarts a dead kernel and goes on with the next cell."""
+    """``Execute`` in the sandbox, that restarts a dead kernel and goes on with the next cell."""
 
     max_restarts = 10
+    notebook_timeout = Integer(1800, help="wall clock for the whole notebook, in seconds").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        from grading import sandbox
+
         self._restarts = 0
         self._killers: set[int] = set()  # cells that killed the kernel: never replayed
-        return super().preprocess(nb, resources, km=km)
+        self._started = time.monotonic()
+        SandboxedKernelManager.sandbox = sandbox.current()     # raises with advice if bwrap is missing
+        SandboxedKernelManager.scratch = str((resources or {}).get("metadata", {}).get("path") or os.getcwd())
+        self.kernel_manager_class = SandboxedKernelManager
+        try:
+            return super().preprocess(nb, resources, km=km)
+        finally:
+            sandbox.sweep_cgroups()
 
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and time.monotonic() - self._started > self.notebook_timeout:
+            text = NOTEBOOK_TIMEOUT.format(limit=self.notebook_timeout)
+            cell.outputs = [NotebookNode(output_type="error", ename="NotebookTimeout", evalue=text,
+                                         traceback=[text])]
+            return cell, resources
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -74,3 +106,63 @@ class ResilientExecute(Execute):
                     break
             else:
                 return
+
+
+_HIDDEN_KEY = "cnn_course_hidden_checks"
+
+
+class StripHiddenChecks(NbGraderPreprocessor):
+    """Move every grade cell's hidden-test region out of the cell (into ``resources``)."""
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        stripped = {}
+        for cell in nb.cells:
+            if nbu.is_grade(cell) and cell.cell_type == "code" and nbu.BEGIN_HIDDEN in cell.source:
+                gid = nbu.meta(cell)["grade_id"]
+                stripped[gid] = cell.source
+                cell.source = nbu.strip_hidden_tests(cell.source)
+        resources[_HIDDEN_KEY] = stripped
+        return nb, resources
+
+
+class RunHiddenChecks(NbGraderPreprocessor):
+    """Run the hidden checks outside the student's kernel and record each verdict in its grade cell."""
+
+    enabled = Bool(True).tag(config=True)
+    check_timeout = Integer(300, help="wall clock of one exercise's hidden checks, in seconds").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from grading import sandbox
+        from grading.isolation import CheckSession, plan_notebook
+
+        originals = resources.pop(_HIDDEN_KEY, {})
+        if not originals:
+            return nb, resources
+        for cell in nb.cells:   # the cells as the instructor wrote them, hidden region included
+            gid = nbu.meta(cell).get("grade_id")
+            if nbu.is_grade(cell) and gid in originals:
+                cell.source = originals[gid]
+        plan = plan_notebook(nb)
+        path = (resources.get("metadata") or {}).get("path") or os.getcwd()
+        results = {}
+        session = CheckSession(plan.cells, cwd=path, sandbox=sandbox.current(), check_seconds=self.check_timeout)
+        try:
+            for gid, code in plan.hidden.items():
+                results[gid] = session.run(gid, code)
+                self.log.info("hidden checks %s: %s", gid, "passed" if results[gid].passed else results[gid].error[:200])
+        finally:
+            session.stop()
+            sandbox.sweep_cgroups()
+        for cell in nb.cells:
+            gid = nbu.meta(cell).get("grade_id")
+            if gid in results:
+                r = results[gid]
+                if r.output:
+                    cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=r.output))
+                if not r.passed:
+                    ename, _, evalue = r.error.partition(": ")
+                    cell.outputs.append(NotebookNode(output_type="error", ename=ename or "HiddenCheckFailed",
+                                                     evalue=evalue or r.error, traceback=[r.error]))
+        return nb, resources

@@ -111,7 +111,7 @@ class CheckSession:
         env.update(self.env, PYTHONUNBUFFERED="1", MPLBACKEND="Agg")
         argv = [sys.executable, "-m", "grading.worker"]
         if self.sandbox is not None:
-            argv, env = self.sandbox.wrap(argv, env, self.cwd)
+            argv, env = self.sandbox.wrap(argv, env, self.cwd, worker=True)
         self.proc = subprocess.Popen(argv, cwd=self.cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
         self.peer = rpc.Peer(self.proc.stdout, self.proc.stdin, "grader")
