@@ -35,6 +35,10 @@ c.Execute.error_on_timeout = {
     ],
 }
 c.Execute.execute_retries = 1
+# The hidden checks of one exercise (run outside the kernel, grading.execute.RunHiddenChecks) get
+# their own wall clock; so does the whole notebook.
+c.RunHiddenChecks.check_timeout = 240
+c.ResilientExecute.notebook_timeout = 1800
 
 # Grading path (grading.execute): the hidden-test lines are taken out of the grade cells, the
 # notebook runs in a sandboxed kernel that survives crashes (a dead kernel costs the cell that

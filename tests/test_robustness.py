@@ -29,7 +29,7 @@ def _with_first_statement(code: str, statement: str) -> str:
 @pytest.fixture(scope="module")
 def misbehaving(tmp_path_factory):
     base = tmp_path_factory.mktemp("robust")
-    extra = f"c.Execute.timeout = {TIMEOUT}"
+    extra = f"c.Execute.timeout = {TIMEOUT}\nc.RunHiddenChecks.check_timeout = {2 * TIMEOUT}"
     courses = [make_course(base / f"c{k}", [A], extra_config=extra) for k in range(2)]
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda c: c.generate(), courses))
