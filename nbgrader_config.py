@@ -48,12 +48,12 @@ c.ResilientExecute.notebook_timeout = 1800
 try:
     from nbgrader.converters.autograde import Autograde as _Autograde
 
-    from grading.execute import ResilientExecute, RunHiddenChecks, StripHiddenChecks
+    from grading.execute import HarmlessStderr, ResilientExecute, RunHiddenChecks, StripHiddenChecks
 
     _steps = []
     for _p in _Autograde.class_traits()["autograde_preprocessors"].default():
         if _p.__name__ == "Execute":
-            _steps += [StripHiddenChecks, ResilientExecute, RunHiddenChecks]
+            _steps += [StripHiddenChecks, ResilientExecute, RunHiddenChecks, HarmlessStderr]
         else:
             _steps.append(_p)
     c.Autograde.autograde_preprocessors = _steps

@@ -47,7 +47,8 @@ def cell_problems(nb) -> list[str]:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
                 problems.append(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
-            elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+            elif out.get("output_type") == "stream" and (out.get("name") == "stderr"
+                                                          or out.get("text", "").startswith("(stderr) ")):
                 problems.append(f"cell {i}: stderr: {out.get('text', '')[:200]!r}")
     return problems
 

@@ -21,7 +21,7 @@ import copy
 import os
 import time
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -39,6 +39,8 @@ KERNEL_DIED = ("The kernel died while running this cell (a crash, os._exit, or t
                "memory?). Grading went on in a fresh kernel, after re-running the cells above.")
 
 
+KERNEL_STUCK = ("This cell ran past its time limit and ignored the interrupt, so the kernel was restarted; "
+                "grading went on after re-running the cells above.")
 NOTEBOOK_TIMEOUT = ("NotebookTimeout: the notebook ran longer than {limit} s in all, so this cell and the "
                     "ones after it were not run")
 
@@ -70,7 +72,21 @@ class ResilientExecute(Execute):
                                          traceback=[text])]
             return cell, resources
         try:
-            return super().preprocess_cell(cell, resources, index)
+            try:
+                result = super().preprocess_cell(cell, resources, index)
+                stuck = _timed_out(cell) and not self._responsive(index)
+            except CellTimeoutError:   # interrupted at its time limit, the kernel never went idle
+                result, stuck = (cell, resources), True
+            if stuck:
+                # the cell ignored the interrupt: without a restart every later cell would wait behind it
+                self._killers.add(index)
+                self._restarts += 1
+                self.log.warning("Kernel stuck after the timeout of cell %d; restarting", index)
+                cell.outputs.append(NotebookNode(output_type="error", ename="KernelStuck", evalue=KERNEL_STUCK,
+                                                 traceback=[f"KernelStuck: {KERNEL_STUCK}"]))
+                run_sync(self._async_restart)()
+                self._replay(index)
+            return result
         except DeadKernelError:
             self._killers.add(index)
             self._restarts += 1
@@ -82,6 +98,27 @@ class ResilientExecute(Execute):
             run_sync(self._async_restart)()
             self._replay(index)
             return cell, self.resources
+
+    def _responsive(self, index: int, seconds: int = 20) -> bool:
+        """Does the kernel answer a trivial cell within ``seconds`` (after an interrupted timeout)?"""
+        probe = NotebookNode(cell_type="code", source="pass", outputs=[], metadata={}, execution_count=None)
+        saved, self.timeout = self.timeout, seconds
+        try:
+            self._run_aside(probe, index)
+        except (DeadKernelError, CellTimeoutError):
+            return False
+        finally:
+            self.timeout = saved
+        return not _timed_out(probe)
+
+    def _run_aside(self, cell, index: int) -> None:
+        """Execute ``cell`` in the kernel without recording it in the notebook (nbclient stores
+        every cell it executes at its index, which would replace the graded cell there)."""
+        kept = self.nb.cells[index]
+        try:
+            run_sync(self.async_execute_cell)(cell, index, store_history=False)
+        finally:
+            self.nb.cells[index] = kept
 
     async def _async_restart(self) -> None:
         if self.kc is not None:
@@ -98,7 +135,7 @@ class ResilientExecute(Execute):
                 if earlier.cell_type != "code" or not earlier.source.strip() or j in self._killers:
                     continue
                 try:
-                    run_sync(self.async_execute_cell)(copy.deepcopy(earlier), j, store_history=False)
+                    self._run_aside(copy.deepcopy(earlier), j)
                 except DeadKernelError:  # this one kills it too now: skip it, start over
                     self._killers.add(j)
                     self._restarts += 1
@@ -106,6 +143,11 @@ class ResilientExecute(Execute):
                     break
             else:
                 return
+
+
+def _timed_out(cell) -> bool:
+    return any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError"
+               for o in cell.get("outputs", []))
 
 
 _HIDDEN_KEY = "cnn_course_hidden_checks"
@@ -165,4 +207,25 @@ class RunHiddenChecks(NbGraderPreprocessor):
                     ename, _, evalue = r.error.partition(": ")
                     cell.outputs.append(NotebookNode(output_type="error", ename=ename or "HiddenCheckFailed",
                                                      evalue=evalue or r.error, traceback=[r.error]))
+        return nb, resources
+
+
+class HarmlessStderr(NbGraderPreprocessor):
+    """Text on stderr in a grade cell is shown, not punished.
+
+    nbgrader gives a test cell no points when anything appears on stderr, even when every test
+    passed: a library warning or a student's debugging print would cost an honest student the
+    exercise.  Correctness is decided by the tests (errors) alone, so stderr text in grade cells
+    is kept, as stdout marked "(stderr)".
+    """
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if nbu.is_grade(cell) and cell.cell_type == "code":
+                for out in cell.outputs:
+                    if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                        out["name"] = "stdout"
+                        out["text"] = "(stderr) " + out.get("text", "")
         return nb, resources

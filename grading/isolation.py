@@ -146,15 +146,18 @@ class CheckSession:
         t0 = time.perf_counter()
         timer = threading.Timer(self.check_seconds, self._time_out)
         timer.start()
+        dead = False
         try:
             with contextlib.redirect_stdout(out):
                 exec(compile(hidden_code, f"<hidden checks {grade_id}>", "exec"), {"__name__": "__hidden__"}, names)
             return CheckResult(grade_id, True, out.getvalue(), seconds=time.perf_counter() - t0)
         except BaseException as err:  # noqa: BLE001 - every failure becomes this exercise's reason
-            return CheckResult(grade_id, False, out.getvalue(), self._reason(err), time.perf_counter() - t0)
+            timer.cancel()
+            dead = self._worker_gone(err)
+            return CheckResult(grade_id, False, out.getvalue(), self._reason(err, dead), time.perf_counter() - t0)
         finally:
             timer.cancel()
-            if self.proc is not None and self.proc.poll() is not None:   # crashed or killed: start afresh
+            if self.proc is not None and (dead or self.proc.poll() is not None):   # crashed or killed: start afresh
                 _kill_group(self.proc)
                 self.proc = self.peer = None
 
@@ -163,12 +166,31 @@ class CheckSession:
         if self.proc is not None:
             _kill_group(self.proc)
 
-    def _reason(self, err: BaseException) -> str:
+    def _worker_gone(self, err: BaseException) -> bool:
+        """Did this failure lose the worker?  The connection broke somewhere in the error's chain
+        (hidden checks wrap the errors of the student's code), or the process has exited.  A worker
+        whose pipe just closed may take a moment to be reaped, so wait for it briefly."""
+        if self.timed_out:
+            return True
+        broken, seen = False, set()
+        while err is not None and id(err) not in seen:
+            seen.add(id(err))
+            broken |= isinstance(err, (EOFError, BrokenPipeError, ConnectionError))
+            err = err.__cause__ or err.__context__
+        if self.proc is None:
+            return broken
+        if broken:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=5)
+            return True
+        return self.proc.poll() is not None
+
+    def _reason(self, err: BaseException, dead: bool = False) -> str:
         if self.timed_out:
             return (f"HiddenCheckTimeout: the hidden checks ran longer than {self.check_seconds} s and were "
                     "stopped (an infinite loop, or a much slower method than needed?)")
-        code = self.proc.poll() if self.proc is not None else None
-        if isinstance(err, (EOFError, BrokenPipeError)) or code is not None:
+        if dead:
+            code = self.proc.poll() if self.proc is not None else None
             return (f"WorkerDied: your code stopped the process that runs the hidden checks (exit code {code}: "
                     "a crash, os._exit, sys.exit, or too much memory?)")
         return f"{type(err).__name__}: {err}"

@@ -190,7 +190,9 @@ def sweep_cgroups() -> None:
 
 
 try:
-    from jupyter_client.manager import KernelManager as _KernelManager
+    # nbclient drives its kernel from an asyncio loop: a blocking manager (and the blocking client it
+    # hands out) would make every wait block that loop, so no cell timeout could ever fire.
+    from jupyter_client.manager import AsyncKernelManager as _KernelManager
 except ImportError:  # pragma: no cover - jupyter_client comes with nbgrader
     _KernelManager = object
 
@@ -229,7 +231,7 @@ class SandboxedKernelManager(_KernelManager):
         argv, _ = sandbox.wrap(cmd, {}, Path(type(self).scratch or os.getcwd()), extra_writable=[self._ipc_dir])
         return argv
 
-    def cleanup_resources(self, restart: bool = False) -> None:
-        super().cleanup_resources(restart=restart)
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
         if self._ipc_dir and not restart:
             shutil.rmtree(self._ipc_dir, ignore_errors=True)

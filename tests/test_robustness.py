@@ -1,7 +1,7 @@
 """Bad input gets a clear error, and a grade for what did run (real nbgrader autograde).
 
 One scratch course (w1a1, whose cells are fast) with a short per-cell limit, and
-submissions that misbehave: an infinite loop, a kernel crash, edited test cells plus code
+submissions that misbehave: an infinite loop, a loop that swallows the interrupt, a kernel crash, edited test cells plus code
 that emits warnings, and a file that is not a notebook at all.
 """
 from __future__ import annotations
@@ -38,10 +38,14 @@ def misbehaving(tmp_path_factory):
 
     loop_course.submit_filled("infinite-loop", A, {
         **correct, "pool_forward": _with_first_statement(correct["pool_forward"], "while True: pass")})
+    deaf = "import time\n    while True:\n        try:\n            time.sleep(0.1)\n        except KeyboardInterrupt:\n            pass"
+    loop_course.submit_filled("deaf-loop", A, {
+        **correct, "pool_forward": _with_first_statement(correct["pool_forward"], deaf)})
     other.submit_filled("kernel-crash", A, {
         **correct, "pool_forward": _with_first_statement(correct["pool_forward"], "import os; os._exit(1)")})
     noisy = _with_first_statement(correct["conv_single_step"],
-                                  "import warnings; warnings.warn('a warning from student code')")
+                                  "import sys, warnings; warnings.warn('a warning from student code'); "
+                                  "print('debugging output on stderr', file=sys.stderr)")
     edited = nbu.fill(nbu.read(other.release_notebook(A)), {**correct, "conv_single_step": noisy})
     for cell in edited.cells:
         if nbu.meta(cell).get("grade_id") == "distribute_value_even_split":
@@ -57,7 +61,7 @@ def misbehaving(tmp_path_factory):
 
     with ThreadPoolExecutor(2) as pool:
         loop_run, other_run = pool.map(autograde, courses)
-    return {"infinite-loop": loop_course, "kernel-crash": other, "edited-tests": other,
+    return {"infinite-loop": loop_course, "deaf-loop": loop_course, "kernel-crash": other, "edited-tests": other,
             "other_log": other_run.stdout + other_run.stderr, "loop_rc": loop_run.returncode}
 
 
@@ -66,7 +70,7 @@ def _by_function(course, student):
     return {c.function: scores[c.grade_id] for c in nbu.grade_cells(nbu.read(course.source_notebook(A)))}
 
 
-@pytest.mark.parametrize("student", ["infinite-loop", "kernel-crash"])
+@pytest.mark.parametrize("student", ["infinite-loop", "deaf-loop", "kernel-crash"])
 def test_a_runaway_function_costs_only_its_exercise(misbehaving, student):
     scores = _by_function(misbehaving[student], student)
     assert scores.pop("pool_forward")[0] == 0
@@ -74,7 +78,8 @@ def test_a_runaway_function_costs_only_its_exercise(misbehaving, student):
 
 
 def test_the_timeout_and_the_dead_kernel_are_explained_in_the_graded_notebook(misbehaving):
-    for student, words in (("infinite-loop", "interrupted"), ("kernel-crash", "kernel died")):
+    for student, words in (("infinite-loop", "interrupted"), ("deaf-loop", "ignored the interrupt"),
+                           ("kernel-crash", "kernel died")):
         nb = nbu.read(misbehaving[student].autograded(student, A))
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert any(words in (o.get("evalue", "") + "".join(o.get("traceback", []))).lower() for o in errors)
