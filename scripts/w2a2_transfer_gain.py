@@ -1,0 +1,190 @@
+"""Does the course's MobileNetV2 base transfer?  Alpaca / not alpaca with the notebook's recipe.
+
+    nice -n 10 .venv/bin/python scripts/w2a2_transfer_gain.py            # measure, record, rewrite the card
+
+For several training seeds, on the synthetic alpaca folder with the notebook's split
+(``image_dataset_from_directory(..., image_size=(160, 160), validation_split=0.2, seed=SPLIT_SEED)``):
+
+1. **ours**: ``grading.w2a2.reference.alpaca_model`` with the shipped base
+   (frozen base + GAP + Dropout(0.2) + Dense(1)), ``--initial-epochs`` epochs with
+   Adam(0.001) and ``BinaryCrossentropy(from_logits=True)``; then everything from
+   ``block_13_pad`` on unfrozen (BatchNorm layers kept frozen, as the notebook's read-only
+   cell does), Adam(0.0001), ``fit(..., epochs=initial + fine_tune, initial_epoch=history.epoch[-1])``;
+2. **random**: the same with ``weights=None`` (a randomly initialised base), same budget;
+3. **scratch, whole network**: random initialisation with every layer trained, Adam(0.001),
+   as many epochs as 1 and 2 run;
+4. **small CNN** from scratch (three conv layers), same epochs;
+5. **pixels**: logistic regression on 32x32 pixels (a per-pixel baseline).
+
+The validation accuracy after the last epoch is reported (never the best epoch).  The numbers
+go into the manifest entry of the weights file (``transfer``) and its model card.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SPLIT_SEED = 42
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def datasets(tf, folder, batch=32):
+    kw = dict(shuffle=True, batch_size=batch, image_size=(160, 160), validation_split=0.2, seed=SPLIT_SEED, verbose=False)
+    train = tf.keras.utils.image_dataset_from_directory(folder, subset="training", **kw)
+    val = tf.keras.utils.image_dataset_from_directory(folder, subset="validation", **kw)
+    return train.prefetch(tf.data.AUTOTUNE), val.prefetch(tf.data.AUTOTUNE)
+
+
+def notebook_recipe(tf, ref, weights, train, val, initial_epochs, fine_tune_epochs, seed):
+    """The notebook's two training phases; returns (val accuracy after phase 1, after phase 2, histories)."""
+    tf.keras.utils.set_random_seed(seed)
+    model = ref.alpaca_model((160, 160), ref.data_augmenter(), base_weights=weights)
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=ref.BASE_LEARNING_RATE),
+                  loss=tf.keras.losses.BinaryCrossentropy(from_logits=True), metrics=["accuracy"])
+    h1 = model.fit(train, validation_data=val, epochs=initial_epochs, shuffle=False, verbose=0)
+    base = ref.base_of(model)
+    start = ref.unfreeze_from(base)
+    ref.freeze_batchnorm(base, start)
+    loss, opt, metrics = ref.fine_tune_settings(ref.BASE_LEARNING_RATE)
+    model.compile(loss=loss, optimizer=opt, metrics=metrics)
+    h2 = model.fit(train, validation_data=val, epochs=initial_epochs + fine_tune_epochs,
+                   initial_epoch=h1.epoch[-1], shuffle=False, verbose=0)
+    return h1.history["val_accuracy"][-1], h2.history["val_accuracy"][-1], h1.history, h2.history
+
+
+def scratch_full(tf, ref, train, val, epochs, seed):
+    tf.keras.utils.set_random_seed(seed)
+    model = ref.alpaca_model((160, 160), ref.data_augmenter(), base_weights=None)
+    ref.base_of(model).trainable = True
+    model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    h = model.fit(train, validation_data=val, epochs=epochs, shuffle=False, verbose=0)
+    return h.history["val_accuracy"][-1]
+
+
+def small_cnn(tf, ref, train, val, epochs, seed):
+    tf.keras.utils.set_random_seed(seed)
+    L = tf.keras.layers
+    inputs = tf.keras.Input((160, 160, 3))
+    x = ref.data_augmenter()(inputs)
+    x = L.Rescaling(1 / 255.0)(x)
+    for f in (16, 32, 64):
+        x = L.Conv2D(f, 3, padding="same", activation="relu")(x)
+        x = L.MaxPooling2D()(x)
+    x = L.GlobalAveragePooling2D()(x)
+    model = tf.keras.Model(inputs, L.Dense(1)(x))
+    model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss=tf.keras.losses.BinaryCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    h = model.fit(train, validation_data=val, epochs=epochs, shuffle=False, verbose=0)
+    return h.history["val_accuracy"][-1]
+
+
+def pixel_logreg(tf, train, val) -> float:
+    """L2-regularised logistic regression on 32x32x3 pixels in [0, 1] (full-batch gradient descent)."""
+    import numpy as np
+
+    def arrays(ds):
+        X, y = [], []
+        for a, b in ds:
+            X.append(tf.image.resize(a, (32, 32)).numpy().reshape(len(a), -1) / 255.0)
+            y.append(b.numpy())
+        return np.concatenate(X), np.concatenate(y).astype(float)
+
+    Xtr, ytr = arrays(train)
+    Xva, yva = arrays(val)
+    mu, sd = Xtr.mean(0), Xtr.std(0) + 1e-3
+    Xtr, Xva = (Xtr - mu) / sd, (Xva - mu) / sd
+    w, b = np.zeros(Xtr.shape[1]), 0.0
+    for _ in range(500):
+        p = 1 / (1 + np.exp(-(Xtr @ w + b)))
+        w -= 0.05 * (Xtr.T @ (p - ytr) / len(ytr) + 1e-2 * w)
+        b -= 0.05 * float(np.mean(p - ytr))
+    return float(np.mean(((Xva @ w + b) > 0) == (yva > 0.5)))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--weights", default=None, help="base weights file (default: the shipped one)")
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--initial-epochs", type=int, default=5)
+    p.add_argument("--fine-tune-epochs", type=int, default=5)
+    p.add_argument("--folder", default=None, help="alpaca folder (default: the synthetic one)")
+    p.add_argument("--skip-baselines", action="store_true", help="only ours vs random (quick trials)")
+    p.add_argument("--no-record", action="store_true", help="print the numbers only")
+    args = p.parse_args(argv)
+    command = "python scripts/w2a2_transfer_gain.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
+
+    from cnnkit.setup import quiet_tensorflow
+    tf = quiet_tensorflow()
+    import numpy as np
+
+    from cnnkit import files, transfer
+    from grading.w2a2 import reference as ref
+
+    folder = args.folder or transfer.alpaca_directory("synthetic")
+    weights = args.weights or transfer.shipped_base_weights()
+    train, val = datasets(tf, folder)
+    n_train = sum(int(b.shape[0]) for b, _ in train)
+    n_val = sum(int(b.shape[0]) for b, _ in val)
+    log(f"{command}: {n_train} training, {n_val} validation pictures from {folder}; base {weights}")
+    t0 = time.time()
+    runs = []
+    for k in range(args.seeds):
+        seed = 100 + k
+        row = {"seed": seed}
+        for name, w in (("ours", weights), ("random", None)):
+            t = time.time()
+            frozen, fine, _, _ = notebook_recipe(tf, ref, w, train, val, args.initial_epochs, args.fine_tune_epochs, seed)
+            row[name], row[f"{name}_frozen"] = round(float(fine), 4), round(float(frozen), 4)
+            log(f"seed {seed} {name}: validation accuracy {frozen:.4f} frozen, {fine:.4f} fine-tuned ({time.time() - t:.0f} s)")
+        if not args.skip_baselines:
+            epochs = args.initial_epochs + args.fine_tune_epochs + 1
+            row["scratch_full"] = round(float(scratch_full(tf, ref, train, val, epochs, seed)), 4)
+            row["small_cnn"] = round(float(small_cnn(tf, ref, train, val, epochs, seed)), 4)
+            log(f"seed {seed}: whole MobileNetV2 from scratch {row['scratch_full']:.4f}, small CNN {row['small_cnn']:.4f}")
+        runs.append(row)
+    summary = {"train_images": n_train, "validation_images": n_val, "split_seed": SPLIT_SEED,
+               "initial_epochs": args.initial_epochs, "fine_tune_epochs": args.fine_tune_epochs, "runs": runs}
+    for name in ("ours", "random", "ours_frozen", "random_frozen", "scratch_full", "small_cnn"):
+        vals = [r[name] for r in runs if name in r]
+        if vals:
+            summary[f"{name}_mean"] = round(float(np.mean(vals)), 4)
+            summary[f"{name}_min"] = round(float(np.min(vals)), 4)
+    if not args.skip_baselines:
+        summary["pixels_logreg"] = round(pixel_logreg(tf, train, val), 4)
+    summary["gain_points"] = round(100 * (summary["ours_mean"] - summary["random_mean"]), 1)
+    summary["seconds"] = round(time.time() - t0)
+    summary["hardware"] = f"{platform.machine()} CPU, {os.cpu_count()} cores, TF {tf.__version__}"
+    summary["command"] = command
+    log(json.dumps({k: v for k, v in summary.items() if k != "runs"}))
+    if args.no_record or args.skip_baselines:
+        return 0
+    entry = files.entry(weights)
+    if entry is None:
+        log(f"{weights} is not in the manifest: nothing recorded")
+        return 0
+    facts = {k: v for k, v in entry.items() if k not in ("sha256", "bytes", "made_by")}
+    facts["transfer"] = summary
+    rec = files.record(weights, made_by=entry["made_by"], **facts)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from w2a2_train_mobilenet_base import write_model_card
+
+    write_model_card(Path(weights).with_suffix("").with_suffix(".md"), rec)
+    log(f"recorded the transfer result in {files.display_path(files.manifest_path())} and the model card")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
