@@ -84,7 +84,9 @@ def receive(stream: BinaryIO) -> tuple[dict, list[bytes]]:
 # ------------------------------------------------------------------------------ arrays
 def _array_bytes(a: np.ndarray) -> bytes:
     buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.ascontiguousarray(a), allow_pickle=False)
+    a = np.asarray(a)
+    # np.ascontiguousarray returns at least 1-d: keep the shape, so 0-d arrays and scalars stay 0-d
+    np.lib.format.write_array(buf, np.ascontiguousarray(a).reshape(a.shape), allow_pickle=False)
     return buf.getvalue()
 
 
