@@ -38,6 +38,10 @@ c.Execute.execute_retries = 1
 # The hidden checks of one exercise (run outside the kernel, grading.execute.RunHiddenChecks) get
 # their own wall clock; so does the whole notebook.
 c.RunHiddenChecks.check_timeout = 240
+# What the graded notebook and the feedback show of the hidden checks: "summary" (which checks
+# failed, with their short message), "none" (only that one failed) or "full" (also the hidden-test
+# line). Never their source. Per assignment: c.RunHiddenChecks.feedback_by_assignment = {"<id>": "none"}
+c.RunHiddenChecks.feedback = "summary"
 c.ResilientExecute.notebook_timeout = 1800
 
 # Grading path (grading.execute): the hidden-test lines are taken out of the grade cells, the
@@ -57,6 +61,11 @@ try:
         else:
             _steps.append(_p)
     c.Autograde.autograde_preprocessors = _steps
+    # Every submission is made gradable first (renamed, old-format, unreadable, mangled notebooks),
+    # with the reason written into the notebook (grading.intake).
+    from grading.intake import pre_convert_hook as _intake
+
+    c.Autograde.pre_convert_hook = _intake
 except ImportError:  # the instructor package is not installed: stock behaviour
     pass
 

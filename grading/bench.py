@@ -2,11 +2,13 @@
 
 Writes ``build/bench/benchmark.md`` and ``benchmark.csv``: one row per assignment with the
 execution time of the solution notebook (nbclient, one kernel), the time of
-``nbgrader autograde`` on the correct demo submission, and any model metrics the notebook
+``nbgrader autograde`` on the correct demo submission (sandboxed, as graded, and once more
+without the sandbox: ``sandbox_overhead_s`` is the sandbox's cost), and any model metrics the notebook
 publishes in a global dict ``COURSE_METRICS`` (e.g. ``{"test_accuracy": 0.97}``).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -53,6 +55,21 @@ def cell_problems(nb) -> list[str]:
     return problems
 
 
+@contextlib.contextmanager
+def _no_sandbox():
+    from grading.sandbox import NO_SANDBOX_ENV
+
+    saved = os.environ.get(NO_SANDBOX_ENV)
+    os.environ[NO_SANDBOX_ENV] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(NO_SANDBOX_ENV, None)
+        else:
+            os.environ[NO_SANDBOX_ENV] = saved
+
+
 def run_bench(out_dir: Path | None = None, assignments: list[str] | None = None) -> Path:
     from grading.course import make_course
 
@@ -70,19 +87,25 @@ def run_bench(out_dir: Path | None = None, assignments: list[str] | None = None)
             problems = cell_problems(nb)
             course.submit_filled("bench", a, course.correct_code(a))
             course.autograde(a, "bench")
+            sandboxed = course.timings[f"autograde:{a}"]
             scores = course.scores(a, "bench")
+            with _no_sandbox():   # the same grading path, student code unsandboxed: the sandbox's cost
+                course.autograde(a, "bench")
+            plain = course.timings[f"autograde:{a}"]
             rows.append({
                 "assignment": a,
                 "execute_s": f"{seconds:.1f}",
-                "autograde_s": f"{course.timings[f'autograde:{a}']:.1f}",
+                "autograde_s": f"{sandboxed:.1f}",
+                "autograde_unsandboxed_s": f"{plain:.1f}",
+                "sandbox_overhead_s": f"{sandboxed - plain:+.1f}",
                 "load_before": f"{load:.1f}",
                 "score": f"{sum(s for s, _ in scores.values()):g}/{sum(m for _, m in scores.values()):g}",
                 "problems": len(problems),
                 "metrics": ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                      for k, v in metrics.items()) or "-",
             })
-            print(f"{a}: executed in {seconds:.1f} s, autograded in "
-                  f"{course.timings[f'autograde:{a}']:.1f} s", flush=True)
+            print(f"{a}: executed in {seconds:.1f} s, autograded in {sandboxed:.1f} s "
+                  f"({plain:.1f} s without the sandbox)", flush=True)
             for p in problems:
                 print("   ", p)
     cpu = os.cpu_count()

@@ -13,7 +13,16 @@ tests and their points from the instructor's source):
 3. ``RunHiddenChecks``: runs each grade cell's hidden line in the grader itself, against a fresh
    sandboxed worker that holds only the student's definitions (``grading.isolation``), and
    writes the verdict into the grade cell: a pass line, or an error (the check's message,
-   never its source) that makes nbgrader give the cell no points.
+   never its source) that makes nbgrader give the cell no points.  The hidden-test line
+   itself is left out of the graded notebook (``feedback`` setting: "summary", "none" or
+   "full", also per assignment);
+4. ``HarmlessStderr``: text on stderr in a grade cell is kept as output but costs nothing.
+
+A failure of the grader itself (the kernel cannot be restarted any more, a check worker
+cannot start) still leaves a graded notebook: the cells that ran keep their outcome, the rest
+get a ``GradingStopped`` error with the reason, and the submission gets a grade record.
+Submissions are made gradable before all this by ``grading.intake`` (nbgrader's
+``pre_convert_hook``).
 """
 from __future__ import annotations
 
@@ -25,7 +34,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Integer
+from traitlets import Bool, Dict, Enum, Integer
 
 from grading import notebook as nbu
 from grading.sandbox import SandboxedKernelManager
@@ -41,6 +50,8 @@ KERNEL_DIED = ("The kernel died while running this cell (a crash, os._exit, or t
 
 KERNEL_STUCK = ("This cell ran past its time limit and ignored the interrupt, so the kernel was restarted; "
                 "grading went on after re-running the cells above.")
+GRADING_STOPPED = ("The grader could not run this cell ({error}), so it scores no points; the cells before "
+                   "it were graded. Tell your instructor: this is recorded in the grading log.")
 NOTEBOOK_TIMEOUT = ("NotebookTimeout: the notebook ran longer than {limit} s in all, so this cell and the "
                     "ones after it were not run")
 
@@ -60,12 +71,23 @@ class ResilientExecute(Execute):
         SandboxedKernelManager.sandbox = sandbox.current()     # raises with advice if bwrap is missing
         SandboxedKernelManager.scratch = str((resources or {}).get("metadata", {}).get("path") or os.getcwd())
         self.kernel_manager_class = SandboxedKernelManager
+        self._index = -1
         try:
             return super().preprocess(nb, resources, km=km)
+        except Exception as err:  # noqa: BLE001 - the grader itself failed: grade what did run, say why
+            self.log.error("Grading stopped at cell %d: %s: %s", self._index, type(err).__name__, err)
+            text = GRADING_STOPPED.format(error=f"{type(err).__name__}: {str(err)[:300]}")
+            for k, cell in enumerate(nb.cells):
+                done = k < self._index or any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+                if cell.cell_type == "code" and cell.source.strip() and not done:
+                    cell.outputs = list(cell.get("outputs", [])) + [NotebookNode(
+                        output_type="error", ename="GradingStopped", evalue=text, traceback=[f"GradingStopped: {text}"])]
+            return nb, resources
         finally:
             sandbox.sweep_cgroups()
 
     def preprocess_cell(self, cell, resources, index):
+        self._index = index
         if cell.cell_type == "code" and time.monotonic() - self._started > self.notebook_timeout:
             text = NOTEBOOK_TIMEOUT.format(limit=self.notebook_timeout)
             cell.outputs = [NotebookNode(output_type="error", ename="NotebookTimeout", evalue=text,
@@ -151,6 +173,8 @@ def _timed_out(cell) -> bool:
 
 
 _HIDDEN_KEY = "cnn_course_hidden_checks"
+FEEDBACK_MODES = ("summary", "none", "full")
+HIDDEN_PLACEHOLDER = "# Hidden checks of this exercise ran here, in the grader, outside your notebook; their result is below."
 
 
 class StripHiddenChecks(NbGraderPreprocessor):
@@ -174,17 +198,30 @@ class RunHiddenChecks(NbGraderPreprocessor):
 
     enabled = Bool(True).tag(config=True)
     check_timeout = Integer(300, help="wall clock of one exercise's hidden checks, in seconds").tag(config=True)
+    feedback = Enum(FEEDBACK_MODES, default_value="summary", help=(
+        "what the graded notebook (and so the feedback) shows of the hidden checks: 'summary' = which "
+        "checks failed and their short message; 'none' = only that a hidden check failed; 'full' = also the "
+        "hidden-test line itself. Never the checks' source.")).tag(config=True)
+    feedback_by_assignment = Dict(help="per-assignment override of `feedback`, e.g. {'w1a1_conv_step_by_step': "
+                                  "'none'}").tag(config=True)
 
     def preprocess(self, nb, resources):
         from grading import sandbox
-        from grading.isolation import CheckSession, plan_notebook
+        from grading.isolation import CheckResult, CheckSession, plan_notebook
 
         originals = resources.pop(_HIDDEN_KEY, {})
         if not originals:
             return nb, resources
+        assignment = (resources.get("nbgrader") or {}).get("assignment")
+        mode = self.feedback_by_assignment.get(assignment, self.feedback)
+        if mode not in FEEDBACK_MODES:
+            raise ValueError(f"RunHiddenChecks.feedback_by_assignment[{assignment!r}] = {mode!r}: use one of "
+                             f"{FEEDBACK_MODES}")
+        stripped = {}
         for cell in nb.cells:   # the cells as the instructor wrote them, hidden region included
             gid = nbu.meta(cell).get("grade_id")
             if nbu.is_grade(cell) and gid in originals:
+                stripped[gid] = cell.source
                 cell.source = originals[gid]
         plan = plan_notebook(nb)
         path = (resources.get("metadata") or {}).get("path") or os.getcwd()
@@ -192,21 +229,30 @@ class RunHiddenChecks(NbGraderPreprocessor):
         session = CheckSession(plan.cells, cwd=path, sandbox=sandbox.current(), check_seconds=self.check_timeout)
         try:
             for gid, code in plan.hidden.items():
-                results[gid] = session.run(gid, code)
+                try:
+                    results[gid] = session.run(gid, code)
+                except Exception as err:  # noqa: BLE001 - the grader failed on this one: it still gets a record
+                    results[gid] = CheckResult(gid, False, error=f"GradingStopped: the grader could not run the "
+                                               f"hidden checks ({type(err).__name__}: {str(err)[:200]})")
                 self.log.info("hidden checks %s: %s", gid, "passed" if results[gid].passed else results[gid].error[:200])
         finally:
             session.stop()
             sandbox.sweep_cgroups()
         for cell in nb.cells:
             gid = nbu.meta(cell).get("grade_id")
+            if gid in stripped and mode != "full":
+                cell.source = stripped[gid].rstrip("\n") + "\n" + HIDDEN_PLACEHOLDER
             if gid in results:
                 r = results[gid]
                 if r.output:
                     cell.outputs.append(NotebookNode(output_type="stream", name="stdout", text=r.output))
                 if not r.passed:
                     ename, _, evalue = r.error.partition(": ")
-                    cell.outputs.append(NotebookNode(output_type="error", ename=ename or "HiddenCheckFailed",
-                                                     evalue=evalue or r.error, traceback=[r.error]))
+                    ename, evalue = ename or "HiddenCheckFailed", evalue or r.error
+                    if mode == "none":
+                        evalue = "a hidden check of this exercise failed"
+                    cell.outputs.append(NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                                                     traceback=[f"{ename}: {evalue}"]))
         return nb, resources
 
 

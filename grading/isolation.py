@@ -66,7 +66,14 @@ def definitions_only(source: str) -> tuple[str, list[str]]:
         (keep if ok else dropped).append(node)
     lines = source.splitlines()
     dropped_text = [lines[n.lineno - 1].strip()[:100] for n in dropped]
-    return "\n".join(ast.get_source_segment(source, n, padded=True) or "" for n in keep) + "\n", dropped_text
+
+    def segment(node) -> str:
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:   # a decorated definition, decorators included (@tf.function changes what it returns)
+            return "\n".join(lines[min(d.lineno for d in decorators) - 1:node.end_lineno])
+        return ast.get_source_segment(source, node, padded=True) or ""
+
+    return "\n".join(segment(n) for n in keep) + "\n", dropped_text
 
 
 def strip_magics(source: str) -> str:
@@ -86,6 +93,8 @@ class _LazyNames(dict):
         try:
             value = self.session.peer.request("lookup", name=name)
         except NameError:
+            if name in self.session.load_errors:   # its cell failed to define it: say why
+                raise NameError(f"{name} is not defined: its cell failed ({self.session.load_errors[name]})") from None
             raise KeyError(name) from None
         self[name] = value
         return value
@@ -103,6 +112,7 @@ class CheckSession:
         self.proc: subprocess.Popen | None = None
         self.peer: rpc.Peer | None = None
         self.load_errors: dict[str, str] = {}
+        self.killers: dict[str, str] = {}     # cells that killed the worker while being defined
         self.timed_out = False
 
     # -- the worker --------------------------------------------------------------
@@ -115,7 +125,23 @@ class CheckSession:
         self.proc = subprocess.Popen(argv, cwd=self.cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, start_new_session=True)
         self.peer = rpc.Peer(self.proc.stdout, self.proc.stdin, "grader")
-        self.load_errors = self.peer.request("exec", cells=self.cells)
+        self.load_errors = {}
+        for label, source in self.cells:   # one request a cell: a cell that kills the worker is known
+            if label in self.killers:
+                self.load_errors[label] = self.killers[label]
+                continue
+            try:
+                self.load_errors.update(self.peer.request("exec", cells=[(label, source)]))
+            except (EOFError, BrokenPipeError, ConnectionError):
+                if self.timed_out:   # defining it never finished: the next start goes without it
+                    self.killers[label] = ("HiddenCheckTimeout: defining this cell never finished (code that runs at "
+                                           "definition time: a class body, a default value?)")
+                    raise
+                self.killers[label] = ("WorkerDied: defining this cell stopped the process that runs the hidden "
+                                       "checks (code that runs at definition time: a class body, a default value?)")
+                _kill_group(self.proc)
+                self.proc = self.peer = None
+                return self.start()     # again, without that cell
 
     def stop(self) -> None:
         if self.proc is None:
@@ -138,8 +164,6 @@ class CheckSession:
     # -- checks ------------------------------------------------------------------
     def run(self, grade_id: str, hidden_code: str) -> CheckResult:
         """Run one grade cell's hidden line here; the worker answers for the student's names."""
-        if self.proc is None or self.proc.poll() is not None:
-            self.start()
         self.timed_out = False
         out = io.StringIO()
         names = _LazyNames(self)
@@ -148,6 +172,8 @@ class CheckSession:
         timer.start()
         dead = False
         try:
+            if self.proc is None or self.proc.poll() is not None:
+                self.start()
             with contextlib.redirect_stdout(out):
                 exec(compile(hidden_code, f"<hidden checks {grade_id}>", "exec"), {"__name__": "__hidden__"}, names)
             return CheckResult(grade_id, True, out.getvalue(), seconds=time.perf_counter() - t0)

@@ -121,7 +121,7 @@ class Sandbox:
             for name in HIDDEN_IN_COURSE:
                 path = root / name
                 if path.is_dir() and not path.is_symlink():
-                    cmd += ["--tmpfs", str(path)]
+                    cmd += ["--tmpfs", str(path), "--remount-ro", str(path)]   # empty, and stays empty
                 elif path.exists():
                     cmd += ["--ro-bind", "/dev/null", str(path)]
         for path in [scratch, *map(Path, extra_writable)]:

@@ -91,7 +91,11 @@ def test_edited_test_cells_are_restored_and_student_warnings_cost_nothing(misbeh
     assert all(score == maximum for score, maximum in scores.values()), scores
 
 
-def test_a_file_that_is_not_a_notebook_is_named_in_the_log_and_others_are_still_graded(misbehaving):
-    log = misbehaving["other_log"]
-    assert "not-a-notebook" in log and "does not appear to be JSON" in log
-    assert misbehaving["kernel-crash"].scores(A, "kernel-crash")  # graded in the same run
+def test_a_file_that_is_not_a_notebook_gets_a_zero_grade_with_the_reason(misbehaving):
+    course = misbehaving["kernel-crash"]
+    scores = course.scores(A, "not-a-notebook")
+    assert scores and all(score == 0 for score, _ in scores.values()), scores
+    note = nbu.read(course.autograded("not-a-notebook", A)).cells[0]
+    assert "could not be read as a notebook" in note.source
+    assert "not-a-notebook" in misbehaving["other_log"]
+    assert course.scores(A, "kernel-crash")  # graded in the same run

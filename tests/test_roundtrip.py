@@ -97,3 +97,25 @@ def test_validate_passes_on_solution_and_inverted_validate_fails_every_student_t
     assert "Success! Your notebook passes all the tests." in ok.stdout, ok.stdout[-2000:]
     inv = nbgrader(["validate", "--invert", str(course.release_notebook(assignment))], course.root)
     assert "Success! The notebook does not pass any tests." in inv.stdout, inv.stdout[-2000:]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_says_which_hidden_checks_failed_but_never_shows_their_source(graded_course, assignment):
+    import html as html_lib
+
+    student = "mutants-0"
+    course = graded_course.course(assignment, student)
+    course.generate_feedback(assignment)
+    page = course.feedback(student, assignment).read_text()
+    assert "BEGIN HIDDEN" not in page and "from grading" not in page
+    assert "GradingError" in page or "check_" in page       # the failed checks are named, with their message
+    week = assignment.split("_")[0]
+    root = nbu.repo_root() / "grading" / week
+    leaked = []
+    for module in (root / "__init__.py", root / "reference.py"):
+        for line in module.read_text().splitlines():
+            line = line.strip()
+            if len(line) >= 40 and not line.startswith(("#", '"', "'", "f\"", "f'")):
+                if html_lib.escape(line) in page or line in page:
+                    leaked.append(f"{module.name}: {line}")
+    assert leaked == []
