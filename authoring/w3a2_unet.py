@@ -444,10 +444,10 @@ hence *sparse*: no one-hot masks needed), averaged over all pixels of the batch.
 
 The U-Net has 8.6 million parameters and every picture has 12,288 pixels to classify: on two CPU cores
 one epoch over a thousand pictures takes several minutes. The course trained the same network for about
-two hours (section 5). Here we run a few optimiser steps from scratch on the first pictures of the
-folder, enough to watch the loss fall and to see what an untrained U-Net predicts. The pipeline is the
-original's: `cache()` keeps the decoded pairs in memory after the first epoch, `shuffle` mixes them,
-`batch` groups them.
+two hours (section 5). Here we run a dozen optimiser steps from scratch on the first 32 pictures of
+the folder, enough to watch the loss fall and to see what an almost untrained U-Net predicts. The
+pipeline is the original's: `cache()` keeps the decoded pairs in memory after the first epoch,
+`shuffle` mixes them, `batch` groups them.
 """)
     nb.code('compile', r"""
 unet.compile(optimizer="adam",
@@ -457,8 +457,8 @@ unet.compile(optimizer="adam",
     nb.code('train', r"""
 EPOCHS = training_epochs(3)
 BUFFER_SIZE = 500
-BATCH_SIZE = 32
-N_TRAIN = 32 if quick_training() else 64     # pictures used for this short run
+BATCH_SIZE = 8      # the original used 32; smaller batches give more steps for the same computation
+N_TRAIN = 32        # pictures used for this short run
 train_dataset = processed_image_ds.take(N_TRAIN).cache().shuffle(BUFFER_SIZE).batch(BATCH_SIZE)
 log = seg.StepLog()
 # the dataset shuffles itself: shuffle=False only tells fit not to try
