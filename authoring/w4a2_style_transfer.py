@@ -323,12 +323,15 @@ def unrolled(a):
 gram_layers = [("block1_conv1", 1), ("block3_conv1", 1)]
 gram_probe = get_layer_outputs(vgg, gram_layers)
 style_float = tf.image.convert_image_dtype(style_image, tf.float32)
-grams, titles = [], []
-for name, a_content, a_style in zip([n for n, _ in gram_layers], gram_probe(content_float), gram_probe(style_float)):
-    scale = float(a_content.shape[1] * a_content.shape[2])      # per position, so both layers share one scale
-    grams += [gram_matrix(unrolled(a_content)) / scale, gram_matrix(unrolled(a_style)) / scale]
-    titles += [f"content, {name}", f"style, {name}"]
-gram_heatmap(grams, titles)
+if tuple(gram_matrix(tf.ones((2, 5))).shape) != (2, 2):
+    print("gram_matrix does not return an (n_C, n_C) matrix yet: fix exercise 2 to see the figure")
+else:
+    grams, titles = [], []
+    for name, a_content, a_style in zip([n for n, _ in gram_layers], gram_probe(content_float), gram_probe(style_float)):
+        scale = float(a_content.shape[1] * a_content.shape[2])      # per position, so both layers share one scale
+        grams += [gram_matrix(unrolled(a_content)) / scale, gram_matrix(unrolled(a_style)) / scale]
+        titles += [f"content, {name}", f"style, {name}"]
+    display(gram_heatmap(grams, titles))
 """)
     nb.md('md-11', r"""
 ### The style cost of one layer
@@ -505,17 +508,6 @@ plt.title("the starting point: content + noise")
 plt.axis("off")
 plt.show()
 """)
-    nb.md('md-15', r"""
-Before optimising anything, here are the costs of the starting picture. The style cost of the
-**content picture itself** is the number to beat: section 7 measures how much of it the
-optimisation removes.
-""")
-    nb.code('costs-before', r"""
-J_content_start = compute_content_cost(a_C, vgg_model_outputs(generated_image))
-J_style_start = compute_style_cost(a_S, vgg_model_outputs(generated_image))
-print(f"starting picture: J_content = {float(J_content_start):.4g}, J_style = {float(J_style_start):.4g}, "
-      f"J = {float(total_cost(J_content_start, J_style_start)):.4g}")
-""")
     nb.md('md-16', r"""
 <a name="ex5"></a>
 ### Exercise 5 — train_step (30 points)
@@ -573,6 +565,17 @@ def train_step(generated_image):
     ### END SOLUTION
     return J
 ''')
+    nb.md('md-15', r"""
+Before optimising anything, here are the costs of the starting picture (content + noise). The
+noise already costs some style: section 7 compares the result with the style cost of the
+untouched content picture.
+""")
+    nb.code('costs-before', r"""
+J_content_start = compute_content_cost(a_C, vgg_model_outputs(generated_image))
+J_style_start = compute_style_cost(a_S, vgg_model_outputs(generated_image))
+print(f"starting picture: J_content = {float(J_content_start):.4g}, J_style = {float(J_style_start):.4g}, "
+      f"J = {float(total_cost(J_content_start, J_style_start)):.4g}")
+""")
     nb.md('md-17', r"""
 ### Let it paint
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from cnnkit.setup import quiet_tensorflow
 from cnnkit.testing import as_numpy, quiet
-from public_tests._common import _check, _passed
+from public_tests._common import _check, _passed, depends_on
 
 _np = as_numpy
 
@@ -88,6 +88,7 @@ def gram_matrix_test(gram_matrix):
 
 
 # ----------------------------------------------------------------------------- exercise 3
+@depends_on(gram_matrix=gram_matrix_test)
 def compute_layer_style_cost_test(compute_layer_style_cost):
     """A worked example, zero for equal inputs and for shuffled positions, symmetry."""
     tf = quiet_tensorflow()
@@ -131,45 +132,64 @@ def total_cost_test(total_cost):
 
 
 # ----------------------------------------------------------------------------- exercise 5
+def _small_network(rng):
+    """A small frozen CNN with six outputs (five 'style' layers, then a 'content' layer) for 16x16 pictures."""
+    tf = quiet_tensorflow()
+    L = tf.keras.layers
+    inp = tf.keras.Input((16, 16, 3))
+    c1 = L.Conv2D(4, 3, padding="same", activation="relu")(inp)
+    c2 = L.Conv2D(6, 3, padding="same", activation="relu")(L.MaxPooling2D(2)(c1))
+    c3 = L.Conv2D(8, 3, padding="same", activation="relu")(c2)
+    c4 = L.Conv2D(8, 3, padding="same", activation="relu")(L.MaxPooling2D(2)(c3))
+    c5 = L.Conv2D(8, 3, padding="same", activation="relu")(c4)
+    c6 = L.Conv2D(8, 3, padding="same", activation="relu")(c5)
+    model = tf.keras.Model(inp, [c1, c2, c3, c4, c5, c6])
+    model.set_weights([rng.normal(0.0, 0.4, w.shape).astype(np.float32) if w.ndim > 1
+                       else np.full(w.shape, 0.05, np.float32) for w in model.get_weights()])
+    model.trainable = False
+    return model
+
+
 def train_step_test(train_step):
-    """Two steps on a copy of the notebook's generated image with a fresh optimizer (restored afterwards).
+    """Two steps on a small network and small pictures, with a fresh optimizer (the notebook's globals restored).
 
     Checks that J is the total cost of the picture before the step (computed with your own cost
-    functions), that the pixels moved by at most the learning rate and stay in [0, 1], and that the
-    global optimizer made both steps.
+    functions), that the pixels moved by at most the learning rate and stay in [0, 1], that the
+    global optimizer made both steps, and that the cost went down.
     """
     tf = quiet_tensorflow()
     step = getattr(train_step, "python_function", train_step)
     ns = getattr(step, "__globals__", {})
-    missing = [n for n in ("vgg_model_outputs", "a_S", "a_C", "optimizer", "generated_image", "compute_style_cost",
+    missing = [n for n in ("vgg_model_outputs", "a_S", "a_C", "optimizer", "compute_style_cost",
                            "compute_content_cost", "total_cost", "clip_0_1") if n not in ns]
     _check(not missing, f"run the cells above first: {missing} not defined")
-    model, a_S, a_C = ns["vgg_model_outputs"], ns["a_S"], ns["a_C"]
-    start = ns["generated_image"].numpy()
+    rng = np.random.default_rng(11)
     with quiet():
-        a_G = model(tf.constant(start))
+        model = _small_network(rng)
+        content, style = (tf.constant(rng.uniform(0, 1, (1, 16, 16, 3)).astype(np.float32)) for _ in range(2))
+        start = np.clip(rng.uniform(-0.2, 1.2, (1, 16, 16, 3)), 0, 1).astype(np.float32)   # some pixels at 0 and 1
+        a_C, a_S, a_G = model(content), model(style), model(tf.constant(start))
+        cost = ns["total_cost"], ns["compute_content_cost"], ns["compute_style_cost"]
         try:
-            J_content = ns["compute_content_cost"](a_C, a_G)
-            J_style = ns["compute_style_cost"](a_S, a_G)
-            J_total = float(ns["total_cost"](J_content, J_style))
-        except Exception as err:   # a helper is not written yet: its own test says why
+            J_total = float(cost[0](cost[1](a_C, a_G), cost[2](a_S, a_G)))
+            J_crossed = float(cost[0](cost[1](a_S, a_G), cost[2](a_C, a_G)))
+        except Exception as err:   # a cost function is not written yet: its own test says why
             print(f"train_step_test: your cost functions raised {type(err).__name__} ({err}); finish exercises 1-4 "
                   "first, then run this cell again. (train_step is graded with correct cost functions.)")
             return
-        J_crossed = float(ns["total_cost"](ns["compute_content_cost"](a_S, a_G), ns["compute_style_cost"](a_C, a_G)))
-    saved = ns["optimizer"]
-    fresh = tf.keras.optimizers.Adam(learning_rate=float(saved.learning_rate.numpy()))
+    lr = float(ns["optimizer"].learning_rate.numpy()) if hasattr(ns["optimizer"], "learning_rate") else 0.01
+    fresh = tf.keras.optimizers.Adam(learning_rate=lr)
     image = tf.Variable(start)
-    ns["optimizer"] = fresh
+    saved = {name: ns[name] for name in ("vgg_model_outputs", "a_S", "a_C", "optimizer")}
+    ns.update(vgg_model_outputs=model, a_S=a_S, a_C=a_C, optimizer=fresh)
     try:
         with quiet():
             J = step(image)
             first = image.numpy()
             step(image)
     finally:
-        ns["optimizer"] = saved
+        ns.update(saved)
     J = _scalar(J, "train_step")
-    lr = float(fresh.learning_rate.numpy())
     _check(abs(J - J_total) <= 1e-3 * abs(J_total), f"train_step returned J = {J:.6g}, but total_cost(J_content, "
            f"J_style) of the picture before the step is {J_total:.6g}" +
            (": a_S and a_C are swapped (the style targets are a_S, the content targets a_C)"
@@ -186,7 +206,7 @@ def train_step_test(train_step):
            "train_step)")
     with quiet():
         a_G = model(tf.constant(image.numpy()))
-        J_after = float(ns["total_cost"](ns["compute_content_cost"](a_C, a_G), ns["compute_style_cost"](a_S, a_G)))
+        J_after = float(cost[0](cost[1](a_C, a_G), cost[2](a_S, a_G)))
     _check(J_after < J_total, f"after two steps the total cost went up ({J_total:.6g} -> {J_after:.6g}): pass the "
            "gradient itself to optimizer.apply_gradients (the optimizer subtracts it)")
     _passed()
