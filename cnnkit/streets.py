@@ -1806,8 +1806,10 @@ def write_carla_folder(root, count: int = DEFAULT_COUNT, split: str = "train", s
     """Draw scenes ``0 .. count - 1`` of ``split`` into ``root/CameraRGB`` and ``root/CameraMask``.
 
     A folder whose stamp shows the same generator version, split and seed keeps the pairs
-    it has and gets only the missing ones (the scenes are the same either way); anything
-    else (no stamp: a run cut off, another version) is cleared and drawn again.
+    it has and gets only the missing ones (the scenes are the same either way; its stamp
+    keeps the old count until the new one is complete, so a growth cut off loses nothing);
+    anything else (no stamp: a first run cut off, another version) is cleared and drawn
+    again.
     ``workers`` processes draw in parallel (default: up to 2, one per CPU).  A tqdm bar
     goes to stdout.  Returns the stamp written (also in ``root/STAMP.json``).
     """
@@ -1824,8 +1826,8 @@ def write_carla_folder(root, count: int = DEFAULT_COUNT, split: str = "train", s
             return stamp
     for d in ("CameraRGB", "CameraMask"):
         (root / d).mkdir(parents=True, exist_ok=True)
-    (root / STAMP_NAME).unlink(missing_ok=True)
-    if start == 0:  # clear what an earlier, different or broken run left
+    if start == 0:  # clear what an earlier, different or broken run left (the stamp first)
+        (root / STAMP_NAME).unlink(missing_ok=True)
         for d in ("CameraRGB", "CameraMask"):
             for p in (root / d).glob("*.png"):
                 if p.stem.isdigit() and len(p.stem) == 6:

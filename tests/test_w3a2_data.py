@@ -80,6 +80,22 @@ def test_partial_stale_and_grown_folders(tmp_path):
     assert first.stat().st_mtime_ns == t0 and (root / "CameraMask" / "000002.png").is_file()
     assert streets.folder_is_complete(root, 3) and streets.folder_is_complete(root, 2)
     assert not streets.folder_is_complete(root, 4)
+    # a growth cut off keeps the stamp of what was complete, and the pairs
+    real = streets._write_pair
+
+    def cut_off(task):
+        if task[3] == 4:
+            raise KeyboardInterrupt
+        return real(task)
+
+    streets._write_pair = cut_off
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            streets.write_carla_folder(root, 6, workers=1, progress=False)
+    finally:
+        streets._write_pair = real
+    assert streets.read_stamp(root)["count"] == 3 and streets.folder_is_complete(root, 3)
+    assert first.stat().st_mtime_ns == t0 and (root / "CameraRGB" / "000003.png").is_file()
     # a run cut off (no stamp) is drawn again from scratch
     first.write_bytes(b"broken")
     (root / streets.STAMP_NAME).unlink()
