@@ -33,7 +33,7 @@ def conv_block(inputs=None, n_filters=32, dropout_prob=0, max_pooling=True):
         conv = tfl.Dropout(dropout_prob)(conv)
     next_layer = tfl.MaxPooling2D(pool_size=(2, 2))(conv) if max_pooling else conv
     skip_connection = conv
-    return next_layer, skip_connection
+    return (next_layer, skip_connection)
 
 
 def upsampling_block(expansive_input, contractive_input, n_filters=32):
