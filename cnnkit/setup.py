@@ -15,6 +15,7 @@ import platform
 import re
 import sys
 import tempfile
+import textwrap
 import warnings
 
 # Environment variables TensorFlow reads at import time.  Anything printed on stderr
@@ -129,6 +130,77 @@ def init_notebook(seed: int = 1, tensorflow: bool = False) -> None:
     if tensorflow:
         tf = quiet_tensorflow()
         tf.random.set_seed(seed)
+    show_public_test_failures_briefly()
+
+
+# -- what a student sees when a public test fails ----------------------------------------
+
+BRIEF_WIDTH = 96
+_PUBLIC_TESTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "public_tests")
+
+
+def _in_public_tests(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_PUBLIC_TESTS_DIR + os.sep)
+
+
+def _is_notebook_cell(shell, filename: str) -> bool:
+    """True for code typed in a notebook cell (a student's own function)."""
+    return (filename in getattr(getattr(shell, "compile", None), "_filename_map", {})
+            or filename.startswith("<ipython-input") or "ipykernel_" in filename)
+
+
+def brief_failure(shell, etype, value, tb) -> list[str] | None:
+    """The few lines to show for a public check that failed, or None for any other error.
+
+    A public check that fails raises ``AssertionError`` with a message that says what is
+    probably wrong.  IPython's full traceback would put that message under a screenful of the
+    checking code; this shows the message first.  Errors raised *in the student's own code*
+    (a frame of a notebook cell below the public test) keep their full traceback, and so does
+    anything not raised by ``public_tests``.
+    """
+    import traceback as tb_module
+
+    frames = [frame for frame, _ in tb_module.walk_tb(tb)]
+    first = next((i for i, f in enumerate(frames) if _in_public_tests(f.f_code.co_filename)), None)
+    if first is None or any(_is_notebook_cell(shell, f.f_code.co_filename) for f in frames[first:]):
+        return None
+    test = frames[first].f_code.co_name
+    red, reset = "\x1b[0;31m", "\x1b[0m"
+    message = str(value).strip() or "(no message)"
+    # Wrapped: nbgrader's Validate dialog shows it in a box that does not wrap long lines.
+    lines = []
+    for line in f"{etype.__name__}: {message}".splitlines():
+        lines += (textwrap.wrap(line, width=BRIEF_WIDTH, break_on_hyphens=False, subsequent_indent="    ")
+                  if len(line) > BRIEF_WIDTH else [line])
+    lines[0] = lines[0].replace(etype.__name__, f"{red}{etype.__name__}{reset}", 1)
+    return lines + [f"(public test `{test}`; `%tb` shows the full traceback)"]
+
+
+def _public_test_failure_handler(shell, etype, value, tb, tb_offset=None):
+    try:
+        brief = brief_failure(shell, etype, value, tb)
+    except Exception:  # never lose an error: fall back to IPython's own traceback
+        brief = None
+    if brief is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    else:
+        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb   # for %tb
+        shell._showtraceback(etype, value, brief)
+    return None
+
+
+def show_public_test_failures_briefly() -> None:
+    """In a Jupyter kernel, show a failed public check as its message (see ``brief_failure``).
+
+    The cell still fails with an ``AssertionError`` (nbgrader's Validate and grading see the
+    error as before); only what is printed is shorter.  Outside IPython this does nothing.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "set_custom_exc") or not hasattr(shell, "_showtraceback"):
+        return
+    if tuple(shell.custom_exceptions) in ((), (AssertionError,)):   # never replace someone else's handler
+        shell.set_custom_exc((AssertionError,), _public_test_failure_handler)
 
 
 QUICK_TRAIN_ENV = "CNN_COURSE_QUICK_TRAIN"

@@ -34,11 +34,19 @@ silently: edit the source, then rebuild.
 
 The exercise *key* is the graded function's name, or for an exercise graded through the
 state a cell leaves (e.g. w2a2's fine-tuning settings) a name of its own.
+
+A picture of the course in markdown, ``![alt](../../images/<file>)``, is embedded in the cell as
+an attachment (``attachment:<file>``): a relative link would break wherever the notebook is not
+two folders below ``images/`` as served — JupyterLab started on ``notebooks/`` (the student's
+``jupyter lab notebooks/``), the feedback HTML and formgrader's views.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import importlib.util
+import mimetypes
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -63,9 +71,29 @@ def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=No
     return meta
 
 
+_COURSE_IMAGE = re.compile(r"!\[([^\]]*)\]\(\.\./\.\./images/([^)\s]+)\)")
+
+
 def markdown(cell_id: str, text: str):
-    """A markdown cell (leading and trailing newlines of ``text`` are dropped)."""
-    return new_markdown_cell(text.strip("\n"), id=cell_id)
+    """A markdown cell (leading and trailing newlines of ``text`` are dropped).
+
+    Links to the course's pictures, ``![alt](../../images/<file>)``, become attachments of the
+    cell, so that the picture shows wherever the notebook is opened (see the module docstring).
+    """
+    attachments = {}
+
+    def embed(match: re.Match) -> str:
+        path = nbu.repo_root() / "images" / match.group(2)
+        if not path.is_file():
+            raise FileNotFoundError(f"{cell_id}: {path} does not exist (linked as {match.group(0)})")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        attachments[path.name] = {mime: base64.b64encode(path.read_bytes()).decode("ascii")}
+        return f"![{match.group(1)}](attachment:{path.name})"
+
+    cell = new_markdown_cell(_COURSE_IMAGE.sub(embed, text.strip("\n")), id=cell_id)
+    if attachments:
+        cell.attachments = attachments
+    return cell
 
 
 def code(cell_id: str, text: str, nbgrader: dict | None = None):

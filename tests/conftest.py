@@ -71,6 +71,16 @@ def graded_course(tmp_path_factory) -> GradedCourse:
 
 
 @pytest.fixture(scope="session")
+def demo_course(tmp_path_factory) -> Course:
+    """The README's demo class (ada correct, ben blank, cy partly wrong), graded once per session
+    through ``grading.course.run_demo``: tests/test_demo.py checks its scores, tests/test_browser.py
+    shows it to an instructor in formgrader."""
+    from grading.course import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo") / "course", selected_assignments(), log=lambda *_: None)
+
+
+@pytest.fixture(scope="session")
 def tf():
     """TensorFlow, imported quietly (as every notebook's setup cell does)."""
     from cnnkit.setup import quiet_tensorflow

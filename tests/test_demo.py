@@ -8,14 +8,15 @@ from grading.course import (
     DEMO_STUDENTS,
     demo_partial,
     read_grades_csv,
-    run_demo,
     score_table,
 )
 
 
-def test_demo_class_scores_full_zero_and_partial(tmp_path):
+def test_demo_class_scores_full_zero_and_partial(demo_course):
+    """``demo_course`` (conftest.py) is ``run_demo`` on the selected assignments."""
     assignments = selected_assignments()
-    course = run_demo(tmp_path / "demo", assignments, log=lambda *_: None)
+    course = demo_course
+    assert course.assignments == assignments
     rows = read_grades_csv(course.root / "grades.csv")
     for a in assignments:
         got = {r["student_id"]: (float(r["score"]), float(r["max_score"])) for r in rows if r["assignment"] == a}
