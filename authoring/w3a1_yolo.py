@@ -534,8 +534,10 @@ The cell below draws one picture with a low and a high threshold side by side.
     nb.code('threshold-figure', r"""
 low = yolo_eval(outputs, shape, max_boxes=30, score_threshold=0.1, iou_threshold=0.5)
 high = yolo_eval(outputs, shape, max_boxes=30, score_threshold=0.7, iou_threshold=0.5)
-show_detections([(drawn(image, low[1], low[2], class_names, low[0]), f"score_threshold=0.1: {len(low[0])} boxes"),
-                 (drawn(image, high[1], high[2], class_names, high[0]), f"score_threshold=0.7: {len(high[0])} boxes")])
+show_detections([
+    (drawn(image, low[1], low[2], class_names, low[0]), f"score_threshold=0.1: {len(low[0])} boxes"),
+    (drawn(image, high[1], high[2], class_names, high[0]), f"score_threshold=0.7: {len(high[0])} boxes"),
+])
 plt.show()
 """)
 

@@ -317,14 +317,17 @@ class NotebookPage:
         self.page.locator(".jp-Dialog").wait_for(state="detached", timeout=10_000)
 
     def horizontal_overflow(self) -> list[dict]:
-        """Rendered markdown and outputs wider than the notebook (a reader would scroll sideways)."""
+        """Rendered markdown, tables, pictures (``kind`` "text") and code editors (``kind`` "code")
+        wider than the notebook: a reader would have to scroll sideways."""
         return self.page.evaluate("""() => {
             const out = [];
             const cells = Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell'));
             cells.forEach((cell, index) => {
-                for (const el of cell.querySelectorAll('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon table, .jp-RenderedImage img')) {
+                for (const el of cell.querySelectorAll('.jp-RenderedMarkdown, .jp-RenderedHTMLCommon table, .jp-RenderedImage img, .cm-scroller')) {
                     const over = el.scrollWidth - el.clientWidth;
-                    if (over > 2) out.push({cell: index, what: el.className || el.tagName, over,
+                    if (over > 2) out.push({cell: index, over,
+                                            kind: el.classList.contains('cm-scroller') ? 'code' : 'text',
+                                            what: el.className || el.tagName,
                                             text: (el.innerText || el.getAttribute('alt') || '').slice(0, 80)});
                 }
             });

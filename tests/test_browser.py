@@ -64,6 +64,8 @@ SHOTS = Shots(ROOT / "build" / "browser")
 QUICK = {"CNN_COURSE_QUICK_TRAIN": "1"}
 # What a setup cell may print before it counts as "a wall": a few lines (e.g. which data set).
 SETUP_MAX_LINES = 6
+# About the widest code line the editor shows whole at 1366 px with the file browser open.
+CODE_WIDTH = 115
 
 
 def notebook_assignments() -> list[str]:
@@ -165,7 +167,10 @@ def test_student_opens_runs_a_public_test_makes_a_mistake_and_validates(assignme
             nb.scroll_to(first_image)
             SHOTS.take(page, assignment, "figure", "the first figure of the notebook renders")
         overflow = nb.horizontal_overflow()
-        assert overflow == [], f"text wider than the notebook at {LAPTOP['width']} px: {overflow}"
+        wide_text = [o for o in overflow if o["kind"] == "text"]
+        assert wide_text == [], f"text wider than the notebook at {LAPTOP['width']} px: {wide_text}"
+        wide_code = {o["cell"]: max(release.cells[o["cell"]].source.splitlines(), key=len)
+                     for o in overflow if o["kind"] == "code"}
 
         # The setup cell: quiet.
         nb.run(setup, timeout=300)
@@ -215,6 +220,11 @@ def test_student_opens_runs_a_public_test_makes_a_mistake_and_validates(assignme
             "Validate should show the same message as the notebook:\n" + text[:2000])
         assert "init_notebook" not in text, "Validate reports the setup cell as failing:\n" + text[:2000]
         nb.close_dialog()
+
+        # Checked last, so that every step above has run and left its screenshot.
+        assert wide_code == {}, (
+            f"code lines wider than the editor at {LAPTOP['width']} x {LAPTOP['height']} (the reader scrolls "
+            f"sideways): {wide_code}; break them below about {CODE_WIDTH} characters in authoring/{assignment}.py")
     finally:
         page.close()
         student_lab.shutdown_kernels()
