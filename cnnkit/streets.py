@@ -1769,10 +1769,13 @@ def _write_pair(task):
     img, mask = render_scene(scene_rng(split, index, seed))
     name = f"{index:06d}.png"
     root = Path(root)
+    done = []
     for folder, arr in (("CameraRGB", img), ("CameraMask", mask_to_png_array(mask))):
         tmp = root / folder / f".{name}.tmp"
         Image.fromarray(arr).save(tmp, format="PNG", compress_level=1)
-        os.replace(tmp, root / folder / name)
+        done.append((tmp, root / folder / name))
+    for tmp, final in done:  # both files appear together: a reader never sees a picture without its mask
+        os.replace(tmp, final)
     return index
 
 
