@@ -174,9 +174,14 @@ def train_step_test(train_step):
             J_total = float(cost[0](cost[1](a_C, a_G), cost[2](a_S, a_G)))
             J_crossed = float(cost[0](cost[1](a_S, a_G), cost[2](a_C, a_G)))
         except Exception as err:   # a cost function is not written yet: its own test says why
-            print(f"train_step_test: your cost functions raised {type(err).__name__} ({err}); finish exercises 1-4 "
-                  "first, then run this cell again. (train_step is graded with correct cost functions.)")
-            return
+            used = set(getattr(getattr(step, "__code__", None), "co_names", ()))
+            if used & {"compute_content_cost", "compute_style_cost", "total_cost"}:
+                print(f"train_step_test: your cost functions raised {type(err).__name__} ({err}); finish exercises "
+                      "1-4 first, then run this cell again. (train_step is graded with correct cost functions.)")
+                return
+            raise AssertionError(f"train_step does not call the cost functions (compute_style_cost, "
+                                 f"compute_content_cost, total_cost), and they raised {type(err).__name__}: "
+                                 "write exercises 1-4, then train_step") from None
     lr = float(ns["optimizer"].learning_rate.numpy()) if hasattr(ns["optimizer"], "learning_rate") else 0.01
     fresh = tf.keras.optimizers.Adam(learning_rate=lr)
     image = tf.Variable(start)

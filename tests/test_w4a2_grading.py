@@ -217,6 +217,32 @@ def test_broken_cost_functions_only_cost_their_own_exercise(helper, mutant, caps
     assert "All tests passed." in capsys.readouterr().out
 
 
+def test_public_train_step_test_fails_on_the_blank_notebook_and_excuses_unfinished_helpers(capsys):
+    ns = _notebook_globals(dict(NS))
+    for name in ("compute_content_cost", "gram_matrix", "compute_layer_style_cost", "total_cost"):
+        exec(f"def {name}(*args, **kwargs):\n    raise NotImplementedError()\n", ns)
+    exec("def train_step(generated_image):\n    with tf.GradientTape() as tape:\n        raise NotImplementedError()\n"
+         "    return J\n", ns)
+    with pytest.raises(AssertionError):                        # the blank notebook: nothing excuses it
+        public.train_step_test(ns["train_step"])
+    fn, ns2 = _train_step_ns()
+    for name in ("compute_content_cost", "total_cost"):
+        exec(f"def {name}(*args, **kwargs):\n    raise NotImplementedError()\n", ns2)
+    public.train_step_test(fn)                                 # a written train_step, unfinished helpers
+    assert "finish exercises 1-4 first" in capsys.readouterr().out
+
+
+def test_references_beside_the_step_keep_the_notebook_parameter_names():
+    h = ref.harness()
+    given = {"compute_content_cost": NS["compute_content_cost"], "total_cost": NS["total_cost"],
+             "compute_style_cost": NS["compute_style_cost"]}
+    swapped = {"compute_content_cost": h["compute_content_cost"], "total_cost": h["total_cost"],
+               "compute_style_cost": h["make_style_cost"](hidden.TRAIN_STYLE_LAYERS)}
+    for name, fn in given.items():
+        fn = getattr(fn, "python_function", fn)
+        assert list(inspect.signature(swapped[name]).parameters) == list(inspect.signature(fn).parameters), name
+
+
 def test_check_train_step_sees_a_missing_optimizer_step():
     """A train_step that steps a *different* global optimizer than the one the test installs."""
     fn, ns = _train_step_ns(REGISTRY.get("train_step", "new_optimizer"))

@@ -32,11 +32,11 @@ NOISE = 0.25
 
 
 # ----------------------------------------------------------------------------- costs (TensorFlow)
-def compute_content_cost(content_output, generated_output):
+def compute_content_cost(content_outputs, generated_outputs):
     """Content cost of the last layer of two output lists (a scalar tensor)."""
     tf = quiet_tensorflow()
-    target = tf.convert_to_tensor(content_output[-1], tf.float32)
-    current = tf.convert_to_tensor(generated_output[-1], tf.float32)
+    target = tf.convert_to_tensor(content_outputs[-1], tf.float32)
+    current = tf.convert_to_tensor(generated_outputs[-1], tf.float32)
     _, h, w, c = current.shape
     diff = tf.reshape(target - current, [-1])
     return tf.tensordot(diff, diff, axes=1) / float(4 * h * w * c)
@@ -66,10 +66,10 @@ def compute_layer_style_cost(a_S, a_G):
     return tf.reduce_sum(delta * delta) / float(4 * c * c * hw * hw)
 
 
-def compute_style_cost(style_image_output, generated_image_output, STYLE_LAYERS=STYLE_LAYERS):
+def compute_style_cost(style_outputs, generated_outputs, STYLE_LAYERS=STYLE_LAYERS):
     """Weighted sum of the layer style costs; the lists' last element (content layer) is dropped."""
     tf = quiet_tensorflow()
-    pairs = list(zip(style_image_output[:-1], generated_image_output[:-1]))
+    pairs = list(zip(style_outputs[:-1], generated_outputs[:-1]))
     if len(pairs) != len(STYLE_LAYERS):
         raise ValueError(f"{len(pairs)} style outputs for {len(STYLE_LAYERS)} STYLE_LAYERS")
     terms = [float(weight) * compute_layer_style_cost(a_s, a_g)
@@ -80,10 +80,8 @@ def compute_style_cost(style_image_output, generated_image_output, STYLE_LAYERS=
 def total_cost(J_content, J_style, alpha=ALPHA, beta=BETA):
     """``alpha J_content + beta J_style`` as a tensor."""
     tf = quiet_tensorflow()
-    J_content = tf.convert_to_tensor(J_content, tf.float32)
-    J_style = tf.convert_to_tensor(J_style, tf.float32)
-    weighted = [tf.cast(alpha, tf.float32) * J_content, tf.cast(beta, tf.float32) * J_style]
-    return tf.add_n(weighted)
+    costs = tf.stack([tf.cast(J_content, tf.float32), tf.cast(J_style, tf.float32)])
+    return tf.tensordot(tf.cast(tf.stack([alpha, beta]), tf.float32), costs, axes=1)
 
 
 # ----------------------------------------------------------------------------- costs (NumPy, float64)
@@ -118,10 +116,12 @@ def reference_step(vgg_model_outputs, a_S, a_C, optimizer, generated_image, styl
     """
     tf = quiet_tensorflow()
     with tf.GradientTape() as tape:
-        a_G = vgg_model_outputs(generated_image)
-        J = total_cost(compute_content_cost(a_C, a_G), compute_style_cost(a_S, a_G, style_layers), alpha, beta)
-    grad = tape.gradient(J, generated_image)
-    optimizer.apply_gradients([(grad, generated_image)])
+        activations = vgg_model_outputs(generated_image)
+        J_c = compute_content_cost(a_C, activations)
+        J_s = compute_style_cost(a_S, activations, style_layers)
+        J = total_cost(J_c, J_s, alpha, beta)
+    (gradient,) = tape.gradient(J, [generated_image])
+    optimizer.apply_gradients(zip([gradient], [generated_image]))
     generated_image.assign(tf.minimum(tf.maximum(generated_image, 0.0), 1.0))
     return J
 
@@ -163,5 +163,9 @@ def harness():
     step is graded with correct costs) and a runner that keeps the image variable where
     the student's function runs.
     """
-    return {"compute_content_cost": compute_content_cost, "make_style_cost": make_style_cost,
+
+    def content_cost_by_notebook_names(content_output, generated_output):   # keyword calls work too
+        return compute_content_cost(content_output, generated_output)
+
+    return {"compute_content_cost": content_cost_by_notebook_names, "make_style_cost": make_style_cost,
             "total_cost": total_cost, "run_steps": run_steps}
