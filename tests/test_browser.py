@@ -323,8 +323,12 @@ def test_feedback_pages_show_scores_and_every_figure(assignment, demo_course, in
             if student == "cy":
                 SHOTS.take(page, "instructor", f"feedback-{assignment}",
                            f"cy's feedback for {assignment}: {total:g} / {full:g}")
-            else:
-                assert n_images >= _markdown_images(nbu.read(demo_course.release_notebook(assignment))), (
-                    f"{path}: fewer pictures than the notebook's markdown has")
+            else:   # every picture of the graded notebook: its markdown's and its output figures
+                graded = nbu.read(demo_course.autograded(student, assignment))
+                figures = sum(1 for c in graded.cells if c.cell_type == "code" for o in c.outputs
+                              if {"image/png", "image/jpeg"} & set(o.get("data", {})))
+                assert n_images >= _markdown_images(graded) + figures, (
+                    f"{path}: {n_images} pictures, but the graded notebook has {_markdown_images(graded)} in its "
+                    f"markdown and {figures} output figures")
     finally:
         page.close()
