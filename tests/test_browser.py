@@ -56,8 +56,10 @@ from labdriver import (  # noqa: E402 - after the skip
 
 CHROMIUM = chromium_path()
 if CHROMIUM is None:
-    pytest.skip("Chromium is not installed (Debian: `apt-get install chromium`; or set CNN_COURSE_CHROMIUM "
-                "to a Chromium binary): the browser tests need it", allow_module_level=True)
+    named = os.environ.get("CNN_COURSE_CHROMIUM", "").strip()
+    pytest.skip((f"CNN_COURSE_CHROMIUM={named} is not a file" if named else
+                 "Chromium is not installed (Debian: `apt-get install chromium`; or set CNN_COURSE_CHROMIUM "
+                 "to a Chromium binary)") + ": the browser tests need it", allow_module_level=True)
 
 ROOT = nbu.repo_root()
 SHOTS = Shots(ROOT / "build" / "browser")
