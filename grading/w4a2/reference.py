@@ -169,3 +169,29 @@ def harness():
 
     return {"compute_content_cost": content_cost_by_notebook_names, "make_style_cost": make_style_cost,
             "total_cost": total_cost, "run_steps": run_steps}
+
+
+# ----------------------------------------------------------------------------- the bundle scan
+UNPROBED = {"train_step": "a step of the notebook's globals (vgg_model_outputs, a_S, a_C, optimizer) on a "
+                          "tf.Variable: no student-facing function takes that state"}
+
+
+def probes():
+    """Arguments on which no student-facing helper may give these references' answers (``grading.leaks``)."""
+    from grading.leaks import Probe
+
+    tf = quiet_tensorflow()
+    rng = np.random.default_rng(4242)
+
+    def act(*shape):
+        return tf.constant(np.maximum(rng.normal(0.3, 1.0, shape), 0).astype(np.float32))
+
+    content = [act(1, 6, 5, 3), act(1, 3, 4, 7)]
+    generated = [act(1, 6, 5, 3), act(1, 3, 4, 7)]
+    return [
+        Probe("compute_content_cost", compute_content_cost, (content, generated)),
+        Probe("gram_matrix", gram_matrix, (tf.constant(rng.normal(size=(4, 9)), tf.float32),)),
+        Probe("compute_layer_style_cost", compute_layer_style_cost, (act(1, 4, 6, 5), act(1, 4, 6, 5))),
+        Probe("total_cost", total_cost, (tf.constant(1.5), tf.constant(0.25)), {"alpha": 3.0, "beta": 7.0}),
+        Probe("total_cost", total_cost, (tf.constant(1.5), tf.constant(0.25))),
+    ]
