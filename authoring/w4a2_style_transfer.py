@@ -741,8 +741,9 @@ and simple shapes, not objects. With the real network the content layer recognis
 trees, and the results look more like the famous examples. If you have the official Keras file
 `vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5`, copy it to `~/.keras/models/`:
 `load_vgg19` will use it (it never downloads anything), or pass its path:
-`load_vgg19(img_size, weights="path/to/file.h5")`. Expect each step to take about 15 times longer
-on a CPU.
+`load_vgg19(img_size, weights="path/to/file.h5")`. It has four times as many channels in every
+layer, so each step needs about 16 times as much arithmetic: on a CPU, use fewer steps or smaller
+pictures.
 
 ### References
 

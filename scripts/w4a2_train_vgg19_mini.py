@@ -29,6 +29,12 @@ What it does
    file in the manifest with those numbers and writes ``datasets/weights/vgg19_mini.md``.
 
 ``--epochs 1 --n-train 2000 --no-save`` is a timing run that leaves the shipped files alone.
+
+``--measure-shipped`` trains nothing: it measures an existing weights file (linear probes on
+the frozen trunk against the same probe on pixels, style transfer against random weights),
+adds the measurements to its manifest entry and writes its model card.  That is how the card
+of a file whose training run left no record (its log, checkpoints and heads lost) is made.
+Run it through the shared lock as well (about 10 minutes of CPU).
 """
 from __future__ import annotations
 
