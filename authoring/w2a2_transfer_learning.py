@@ -119,9 +119,11 @@ training and a validation subset; they must use the **same `seed`**, or the subs
 in many coats, poses and scenes, and as "not alpaca" sheep, goats, horses, dogs, camels, deer,
 empty fields and alpaca-coloured hay and bushes). It prints which one it uses.
 """)
-    nb.code('data', r"""
+    nb.given('given_sizes', r"""
 BATCH_SIZE = 32
 IMG_SIZE = (160, 160)
+""")
+    nb.code('data', r"""
 directory = alpaca_directory()
 train_dataset = tf.keras.utils.image_dataset_from_directory(directory, shuffle=True, batch_size=BATCH_SIZE,
                                                             image_size=IMG_SIZE, validation_split=0.2,

@@ -209,3 +209,67 @@ def test_probes_and_unprobed():
     probes = ref.probes()
     assert {p.target for p in probes} == {"alpaca_model"}
     assert set(ref.UNPROBED) == {"data_augmenter", "fine_tuning"}
+
+
+# ============================================================================ (f) graded outside the kernel
+def _through_the_wire(value):
+    """``value`` encoded and rebuilt as the grader's wire does it (a model comes back from its config)."""
+    from grading import wire
+
+    tree, buffers = wire.Encoder(lambda v: pytest.fail(f"{type(v).__name__} did not cross the wire")).encode(value)
+    return wire.Decoder(lambda t: None).decode(tree, buffers)
+
+
+def _exported(namespace, names, capsys):
+    """What autograde's export of ``names`` from a kernel with these globals rebuilds (grading.execute)."""
+    from grading.execute import decode_export, export_source, exported_bytes
+
+    capsys.readouterr()
+    exec(compile(export_source(names), "<export>", "exec"), namespace)
+    data = exported_bytes([{"output_type": "stream", "name": "stdout", "text": capsys.readouterr().out}])
+    assert data is not None
+    return decode_export(data)
+
+
+def test_the_fine_tuning_check_declares_what_it_reads():
+    from grading.execute import state_reads
+    from grading.w2a2 import check_fine_tuning
+
+    cell = nbu.BEGIN_HIDDEN + "\nfrom grading.w2a2 import check_fine_tuning; check_fine_tuning(globals())\n" + nbu.END_HIDDEN
+    assert state_reads(cell) == check_fine_tuning.reads
+    assert {"base_model", "loss_function", "optimizer", "metrics", "fine_tune_at"} <= set(check_fine_tuning.reads)
+    assert state_reads(cell.replace("globals()", "data_augmenter")) == ()
+
+
+@pytest.mark.parametrize("variant", [None, *[v for v in REGISTRY.variants if v.target == "fine_tuning"]],
+                         ids=lambda v: "solution" if v is None else v.id)
+def test_fine_tuning_state_graded_from_the_exported_snapshot(variant, solutions, fine_tune_ns, capsys):
+    """Autograde checks the fine-tuning state rebuilt from an export of the kernel's globals."""
+    from grading.w2a2 import check_fine_tuning
+
+    state = dict(fine_tune_ns)
+    exec(compile(solutions["fine_tuning"] if variant is None else variant.cell_source(), "<cell>", "exec"), state)
+    rebuilt = _exported(state, check_fine_tuning.reads, capsys)
+    assert set(rebuilt) == set(check_fine_tuning.reads)
+    if variant is None or variant.correct:
+        check_fine_tuning(rebuilt)
+    else:
+        with pytest.raises(GradingError):
+            check_fine_tuning(rebuilt)
+
+
+@pytest.mark.parametrize("name", [None, "own_augmenter", "base_training_true", "no_preprocessing", "spelled_out"])
+def test_alpaca_model_graded_on_a_rebuilt_model(name, ns, notebook_functions, capfd):
+    """Graded outside the kernel, the model comes back rebuilt from its config (no identities kept)."""
+    build = notebook_functions["alpaca_model"] if name is None else REGISTRY.get("alpaca_model", name).build(ns)
+
+    def rebuilt(*args, **kwargs):
+        return _through_the_wire(build(*args, **kwargs))
+
+    variant = None if name is None else REGISTRY.get("alpaca_model", name)
+    if variant is None or variant.correct:
+        hidden_check("alpaca_model")(rebuilt)
+    else:
+        with pytest.raises(GradingError):
+            hidden_check("alpaca_model")(rebuilt)
+    capfd.readouterr()

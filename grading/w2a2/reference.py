@@ -27,10 +27,11 @@ def _tf():
     return setup.quiet_tensorflow()
 
 
-def data_augmenter():
+def data_augmenter(name=None):
     """Random mirror (left-right) and random rotation of up to 0.2 turn (+-72 degrees)."""
     tf = _tf()
-    return tf.keras.Sequential([tf.keras.layers.RandomFlip("horizontal"), tf.keras.layers.RandomRotation(0.2)])
+    return tf.keras.Sequential([tf.keras.layers.RandomFlip("horizontal"), tf.keras.layers.RandomRotation(0.2)],
+                               name=name)
 
 
 def resolve_base_weights(base_weights, rows: int):
