@@ -7,6 +7,11 @@
     python3 course.py test       create .venv and install (if needed), run the test suite
                                  (extra arguments go to pytest; --heavy adds the rare heavy checks)
 
+    python3 course.py grade [<id> ...]
+                                 grade every submission of the course in the current folder (or
+                                 --course DIR) in parallel on a Dask cluster (local by default),
+                                 resumable; --help lists the options
+
 Other jobs: lab (JupyterLab on notebooks/), build (authoring/<id>.py -> solutions/), generate
 (solutions/ -> notebooks/), demo, bench, bundle, figures.
 """
@@ -79,7 +84,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0
     job, rest = argv[0], argv[1:]
-    if job not in ("course", "test", "lab", "build", "generate", "demo", "bench", "bundle", "figures"):
+    if job not in ("course", "test", "lab", "build", "generate", "demo", "bench", "bundle", "figures", "grade"):
         print(f"unknown job {job!r}\n{__doc__}")
         return 2
     ensure_installed()
@@ -91,6 +96,8 @@ def main(argv: list[str]) -> int:
         return run([venv_python(), "-m", "pytest", *marks, *rest])
     if job == "lab":
         return run([venv_python(), "-m", "jupyter", "lab", "notebooks/", *rest])
+    if job == "grade" and not any(a == "--course" or a.startswith("--course=") for a in rest):
+        rest = [*rest, "--course", os.getcwd()]   # the jobs run in the repository: grade where we were called
     return cli(job, *rest)
 
 
