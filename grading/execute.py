@@ -18,6 +18,12 @@ tests and their points from the instructor's source):
    "full", also per assignment);
 4. ``HarmlessStderr``: text on stderr in a grade cell is kept as output but costs nothing.
 
+A *state* exercise (graded by the globals a cell leaves, hidden line ``check_<key>(globals())``)
+declares the names its check reads (``grading.common.reads``). Right after its grade cell runs,
+``ResilientExecute`` exports exactly those globals from the student's kernel as plain data
+(``grading.wire``: Keras configs and arrays, no pickle), and ``RunHiddenChecks`` gives the check
+the values rebuilt from that snapshot as ``globals()``.
+
 A failure of the grader itself (the kernel cannot be restarted any more, a check worker
 cannot start) still leaves a graded notebook: the cells that ran keep their outcome, the rest
 get a ``GradingStopped`` error with the reason, and the submission gets a grade record.
@@ -108,6 +114,8 @@ class ResilientExecute(Execute):
                                                  traceback=[f"KernelStuck: {KERNEL_STUCK}"]))
                 run_sync(self._async_restart)()
                 self._replay(index)
+            else:
+                self._export_state(cell, resources, index)
             return result
         except DeadKernelError:
             self._killers.add(index)
@@ -120,6 +128,24 @@ class ResilientExecute(Execute):
             run_sync(self._async_restart)()
             self._replay(index)
             return cell, self.resources
+
+    def _export_state(self, cell, resources, index: int) -> None:
+        """After the grade cell of a state exercise: snapshot the globals its check reads (see the module doc)."""
+        gid = nbu.meta(cell).get("grade_id")
+        hidden = ((resources or {}).get(_HIDDEN_KEY) or {}).get(gid)
+        names = state_reads(hidden) if hidden else ()
+        if not names:
+            return
+        probe = NotebookNode(cell_type="code", source=export_source(names), outputs=[], metadata={},
+                             execution_count=None)
+        try:
+            self._run_aside(probe, index)
+            data = exported_bytes(probe.outputs)
+        except Exception as err:  # noqa: BLE001 - no snapshot: the check then finds the names missing
+            self.log.warning("Could not export the globals of %s: %s: %s", gid, type(err).__name__, err)
+            return
+        if data is not None:
+            resources.setdefault(_EXPORT_KEY, {})[gid] = data
 
     def _responsive(self, index: int, seconds: int = 20) -> bool:
         """Does the kernel answer a trivial cell within ``seconds`` (after an interrupted timeout)?"""
@@ -173,6 +199,84 @@ def _timed_out(cell) -> bool:
 
 
 _HIDDEN_KEY = "cnn_course_hidden_checks"
+_EXPORT_KEY = "cnn_course_exported_globals"
+_EXPORT_TAG = "__CNN_COURSE_EXPORT__"
+
+
+def state_reads(cell_source: str) -> tuple:
+    """The globals a state exercise's check reads (``grading.common.reads``), from its grade cell's
+    hidden region ``from grading.<week> import check_<key>; check_<key>(globals())``; ``()`` otherwise."""
+    import importlib
+    import re
+
+    hidden = cell_source.partition(nbu.BEGIN_HIDDEN)[2].partition(nbu.END_HIDDEN)[0]
+    if "globals()" not in hidden:
+        return ()
+    names = []
+    for module, check in re.findall(r"from\s+(grading\.[\w.]+)\s+import\s+(check_\w+)", hidden):
+        try:
+            names += list(getattr(getattr(importlib.import_module(module), check), "reads", ()))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(dict.fromkeys(names))
+
+
+def export_source(names) -> str:
+    """Code run in the student's kernel: print the globals ``names`` (those defined) as one wire message.
+
+    The kernel cannot import ``grading`` (hidden in the sandbox), so the encoder travels as source.
+    """
+    from pathlib import Path
+
+    wire_source = (Path(__file__).parent / "wire.py").read_text()
+    return (
+        "def __cnn_course_export(names, wire_source):\n"
+        "    import base64, io, types\n"
+        "    wire = types.ModuleType('cnn_course_wire')\n"
+        "    exec(compile(wire_source, '<grading.wire>', 'exec'), wire.__dict__)\n"
+        "    space = globals()\n"
+        "    values = {n: space[n] for n in names if n in space}\n"
+        "    opaque = lambda v: {'$handle': 0, 'name': repr(v)[:80], 'type': type(v).__name__}\n"
+        "    tree, buffers = wire.Encoder(opaque).encode(values)\n"
+        "    out = io.BytesIO()\n"
+        "    wire.send(out, {'value': tree}, buffers)\n"
+        f"    print({_EXPORT_TAG!r} + base64.b64encode(out.getvalue()).decode())\n"
+        f"__cnn_course_export({list(names)!r}, {wire_source!r})\n"
+        "del __cnn_course_export\n")
+
+
+def exported_bytes(outputs) -> bytes | None:
+    """The wire message that ``export_source`` printed, from the probe cell's outputs."""
+    import base64
+
+    text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    if _EXPORT_TAG not in text:
+        return None
+    return base64.b64decode(text.rsplit(_EXPORT_TAG, 1)[1].split()[0])
+
+
+class Unexported:
+    """A global the export could not turn into plain data (its type name only)."""
+
+    def __init__(self, name: str, type_name: str):
+        self.name, self.type_name = name, type_name
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} that could not leave the notebook: {self.name}>"
+
+
+def decode_export(data: bytes) -> dict:
+    """``{name: value}`` rebuilt from an exported snapshot (safe mode: data only, no code)."""
+    import io
+
+    from grading import wire
+
+    header, buffers = wire.receive(io.BytesIO(data))
+    values = wire.Decoder(lambda t: Unexported(str(t.get("name")), str(t.get("type")))).decode(header.get("value"),
+                                                                                               buffers)
+    if not isinstance(values, dict):
+        raise wire.WireError("an export must be a dict of globals")
+    return values
 FEEDBACK_MODES = ("summary", "none", "full")
 HIDDEN_PLACEHOLDER = "# Hidden checks of this exercise ran here, in the grader, outside your notebook; their result is below."
 
@@ -210,6 +314,7 @@ class RunHiddenChecks(NbGraderPreprocessor):
         from grading.isolation import CheckResult, CheckSession, plan_notebook
 
         originals = resources.pop(_HIDDEN_KEY, {})
+        exports = resources.pop(_EXPORT_KEY, {})
         if not originals:
             return nb, resources
         assignment = (resources.get("nbgrader") or {}).get("assignment")
@@ -229,6 +334,13 @@ class RunHiddenChecks(NbGraderPreprocessor):
         session = CheckSession(plan.cells, cwd=path, sandbox=sandbox.current(), check_seconds=self.check_timeout)
         try:
             for gid, code in plan.hidden.items():
+                try:
+                    session.exported = decode_export(exports[gid]) if gid in exports else {}
+                except Exception as err:  # noqa: BLE001 - a snapshot that does not rebuild: this exercise fails
+                    results[gid] = CheckResult(gid, False, error=f"ExportFailed: the variables this exercise leaves "
+                                               f"could not be rebuilt outside the notebook ({type(err).__name__}: "
+                                               f"{str(err)[:200]})")
+                    continue
                 try:
                     results[gid] = session.run(gid, code)
                 except Exception as err:  # noqa: BLE001 - the grader failed on this one: it still gets a record

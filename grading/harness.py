@@ -10,9 +10,16 @@ For every assignment with a mutant registry:
 
 Batching mutants is sound because each hidden test isolates the helpers it depends on; the
 ``wrong-*`` submissions prove that isolation end to end under real ``nbgrader autograde``.
+
+Real autograde runs only as many batches as it takes to prove the wiring
+(``MUTANT_BATCHES`` and ``ALTERNATIVE_BATCHES``; ``CNN_COURSE_ALL_BATCHES=1`` runs them all):
+every variant is also run through its exercise's hidden and public checks directly, in
+``tests/test_<week>_grading.py``, and each alone under real autograde by the heavy check
+(``tests/test_mutants_heavy.py``, ``python3 course.py test --heavy``).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from grading.mutation import registry
@@ -26,8 +33,19 @@ class Submission:
     variants: dict = field(default_factory=dict)  # {function: variant id}, for messages
 
 
-def plan(assignment: str, correct: dict[str, str]) -> list[Submission]:
-    """Submissions for ``assignment`` given the instructor's code ``{function: code}``."""
+MUTANT_BATCHES = 2
+ALTERNATIVE_BATCHES = 1
+ALL_BATCHES_ENV = "CNN_COURSE_ALL_BATCHES"
+
+
+def plan(assignment: str, correct: dict[str, str], all_batches: bool | None = None) -> list[Submission]:
+    """Submissions for ``assignment`` given the instructor's code ``{function: code}``.
+
+    ``all_batches`` (default: ``$CNN_COURSE_ALL_BATCHES``) keeps every mutant and alternative batch
+    instead of the first ``MUTANT_BATCHES`` / ``ALTERNATIVE_BATCHES``.
+    """
+    if all_batches is None:
+        all_batches = os.environ.get(ALL_BATCHES_ENV, "").strip() not in ("", "0")
     reg = registry(assignment)
     functions = list(correct)
     missing = set(functions) ^ set(reg.targets())
@@ -43,8 +61,11 @@ def plan(assignment: str, correct: dict[str, str]) -> list[Submission]:
             Submission("blank", None, {f: False for f in functions})]
     for fn in functions:
         subs.append(sub(f"wrong-{fn}", {fn: reg.mutants(fn)[0]}, {fn}))
-    for kind, pick in (("mutants", reg.mutants), ("alternatives", reg.alternatives)):
-        for k in range(max(len(pick(fn)) for fn in functions)):
+    # the first mutant of every function is already a ``wrong-*`` submission: capped mutant batches start at 1
+    for kind, pick, first, cap in (("mutants", reg.mutants, 1, MUTANT_BATCHES),
+                                   ("alternatives", reg.alternatives, 0, ALTERNATIVE_BATCHES)):
+        batches = max(len(pick(fn)) for fn in functions)
+        for k in (range(batches) if all_batches else range(first, min(first + cap, batches))):
             chosen = {fn: pick(fn)[k] for fn in functions if len(pick(fn)) > k}
             subs.append(sub(f"{kind}-{k}", chosen, set() if kind == "alternatives" else set(chosen)))
     return subs

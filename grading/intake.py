@@ -149,7 +149,25 @@ def _repair_cells(nb, release) -> list[str]:
                 reasons.append(f"the graded cell `{gid}` appeared more than once; the last copy was graded")
             seen.add(gid)
 
-    # 4. segments: a graded cell with the student's own cells that follow it
+    # 4. grading settings come from the release: edited points, flags or schema versions are put back,
+    #    and grading metadata on a cell the release does not grade is removed (nbgrader would stop on it)
+    for cell in nb.cells:
+        m = nbu.meta(cell)
+        if not m:
+            continue
+        gid = m.get("grade_id")
+        if gid in by_gid and _graded(cell):
+            want = copy.deepcopy(nbu.meta(by_gid[gid]))
+            changed = sorted(k for k in set(m) | set(want) if k != "checksum" and m.get(k) != want.get(k))
+            if changed:
+                reasons.append(f"the grading settings of `{gid}` had been edited ({', '.join(changed)}); "
+                               "the assignment's were put back")
+            cell.metadata["nbgrader"] = want
+        else:
+            cell.metadata.pop("nbgrader", None)
+            reasons.append(f"a cell of your own carried grading settings (`{gid or 'no id'}`); they were removed")
+
+    # 5. segments: a graded cell with the student's own cells that follow it
     head: list = []
     segments: list[tuple[str, list]] = []
     for cell in nb.cells:
@@ -178,19 +196,23 @@ def _repair_cells(nb, release) -> list[str]:
 
 
 def release_notebook(course_root: Path, assignment: str) -> Path:
-    """The student version of ``assignment`` in a course folder (nbgrader's release directory)."""
-    from nbgrader.coursedir import CourseDirectory
-
-    folder = Path(course_root) / "notebooks" / assignment
+    """The student version of ``assignment`` in a course folder (nbgrader's release directory, as the
+    running nbgrader application is configured; ``notebooks/`` in this course)."""
+    names = []
     try:
-        cd = CourseDirectory(root=str(course_root))
-        folder = Path(course_root) / cd.release_directory / assignment
-    except Exception:  # noqa: BLE001 - fall back to the course's layout
+        from traitlets.config import Application
+
+        if Application.initialized():
+            names.append(Application.instance().coursedir.release_directory)
+    except Exception:  # noqa: BLE001 - not inside an nbgrader application
         pass
-    found = sorted(folder.glob("*.ipynb"))
-    if not found:
-        raise FileNotFoundError(f"no released notebook for {assignment} in {folder}: run `nbgrader generate_assignment`")
-    return found[0]
+    names += ["notebooks", "release"]
+    for name in dict.fromkeys(names):
+        found = sorted((Path(course_root) / name / assignment).glob("*.ipynb"))
+        if found:
+            return found[0]
+    raise FileNotFoundError(f"no released notebook for {assignment} in {course_root}/{names[0]}: run "
+                            "`nbgrader generate_assignment` first")
 
 
 def pre_convert_hook(assignment=None, student=None, notebooks=None, **_):
@@ -208,7 +230,9 @@ def pre_convert_hook(assignment=None, student=None, notebooks=None, **_):
         if not str(folder.parent.parent.name).startswith("submitted"):
             continue   # only submissions (autograde's sanitising pass), never autograded copies
         course_root = folder.parent.parent.parent
-        release = release_notebook(course_root, a)
-        normalize_submission(folder, a, release)
+        try:
+            normalize_submission(folder, a, release_notebook(course_root, a))
+        except Exception:  # noqa: BLE001 - nbgrader grades the file as it is, and says what it finds
+            log.exception("intake could not prepare %s; it is graded as submitted", folder)
         fixed += sorted(str(p) for p in folder.glob("*.ipynb") if not p.name.startswith("."))
     notebooks[:] = fixed or notebooks

@@ -163,29 +163,40 @@ class CheckSession:
 
     # -- checks ------------------------------------------------------------------
     def run(self, grade_id: str, hidden_code: str) -> CheckResult:
-        """Run one grade cell's hidden line here; the worker answers for the student's names."""
+        """Run one grade cell's hidden line here; the worker answers for the student's names.
+
+        Starting a worker (importing TensorFlow, defining the student's cells) has a wall clock of its
+        own, so a slow start costs no exercise its time; the checks then get ``check_seconds``.
+        """
         self.timed_out = False
         out = io.StringIO()
         names = _LazyNames(self)
         t0 = time.perf_counter()
-        timer = threading.Timer(self.check_seconds, self._time_out)
-        timer.start()
         dead = False
         try:
             if self.proc is None or self.proc.poll() is not None:
-                self.start()
-            with contextlib.redirect_stdout(out):
+                with self._clock():
+                    self.start()
+            with self._clock(), contextlib.redirect_stdout(out):
                 exec(compile(hidden_code, f"<hidden checks {grade_id}>", "exec"), {"__name__": "__hidden__"}, names)
             return CheckResult(grade_id, True, out.getvalue(), seconds=time.perf_counter() - t0)
         except BaseException as err:  # noqa: BLE001 - every failure becomes this exercise's reason
-            timer.cancel()
             dead = self._worker_gone(err)
             return CheckResult(grade_id, False, out.getvalue(), self._reason(err, dead), time.perf_counter() - t0)
         finally:
-            timer.cancel()
             if self.proc is not None and (dead or self.proc.poll() is not None):   # crashed or killed: start afresh
                 _kill_group(self.proc)
                 self.proc = self.peer = None
+
+    @contextlib.contextmanager
+    def _clock(self):
+        """``check_seconds`` of wall clock for what runs inside; then the worker is killed."""
+        timer = threading.Timer(self.check_seconds, self._time_out)
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
 
     def _time_out(self) -> None:
         self.timed_out = True

@@ -11,7 +11,8 @@ Each student kernel and each hidden-check worker (``grading.worker``) runs under
   the exchange and ``.git``; the worker sees a copy of the three files of ``grading`` it needs
   (``wire``, ``rpc``, ``worker``) and nothing else of it;
 - **writes only** to its own scratch folder (the notebook's autograded folder, or a temporary
-  folder for a worker) and a private ``/tmp``;
+  folder for a worker) and a private, empty ``/tmp/private`` (its ``HOME`` and ``TMPDIR``); the
+  rest of its ``/tmp`` is an empty read-only view;
 - **caps**: memory and process count through a cgroup where the machine allows one (cgroup v1
   or v2 writable), else an address-space rlimit; wall clocks are the callers' (per cell and per
   notebook in ``grading.execute``, per exercise in ``grading.isolation``).
@@ -31,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 NO_SANDBOX_ENV = "CNN_COURSE_NO_SANDBOX"
-MEMORY_BYTES = 6 << 30          # per sandbox
+MEMORY_ENV = "CNN_COURSE_SANDBOX_MEMORY_MB"
+MEMORY_BYTES = 6 << 30          # per sandbox (``$CNN_COURSE_SANDBOX_MEMORY_MB`` overrides it)
 ADDRESS_SPACE_BYTES = 16 << 30  # the rlimit fallback (TensorFlow maps far more than it uses)
 MAX_PROCESSES = 256
 
@@ -39,6 +41,8 @@ HIDDEN_IN_COURSE = ("solutions", "source", "grading", "authoring", "tests", "sub
                     "feedback", "exchange", "release", ".git", "build", "gradebook.db", ".ci")
 """Paths below the course folder (and the repository) that student code must not see."""
 WORKER_FILES = ("wire.py", "rpc.py", "worker.py")
+PRIVATE = "/tmp/private"
+"""Inside the sandbox: the one writable folder besides the scratch folder (HOME and TMPDIR), empty at start."""
 
 
 class SandboxUnavailable(RuntimeError):
@@ -71,7 +75,10 @@ def current() -> "Sandbox | None":
     if disabled():
         return None
     check()
-    return Sandbox()
+    memory_mb = os.environ.get(MEMORY_ENV, "").strip()
+    if memory_mb and not memory_mb.isdigit():
+        raise ValueError(f"{MEMORY_ENV}={memory_mb!r}: give the sandbox's memory cap in MiB, e.g. 6144")
+    return Sandbox(memory_bytes=int(memory_mb) << 20) if memory_mb else Sandbox()
 
 
 @dataclass
@@ -115,8 +122,7 @@ class Sandbox:
         scratch = Path(scratch).resolve()
         cmd = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent",
                "--unshare-user", "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL",
-               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-               "--dir", "/tmp/home", "--dir", "/tmp/mpl"]
+               "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", PRIVATE]
         for root in self.hidden_roots:
             for name in HIDDEN_IN_COURSE:
                 path = root / name
@@ -126,12 +132,16 @@ class Sandbox:
                     cmd += ["--ro-bind", "/dev/null", str(path)]
         for path in [scratch, *map(Path, extra_writable)]:
             cmd += ["--bind", str(path), str(path)]
-        settings = {"HOME": "/tmp/home", "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/mpl", "CNN_COURSE_SANDBOXED": "1"}
+        settings = {"HOME": f"{PRIVATE}/home", "TMPDIR": PRIVATE, "MPLCONFIGDIR": f"{PRIVATE}/mpl",
+                    "CNN_COURSE_SANDBOXED": "1"}
         if worker:
             cmd += ["--ro-bind", str(self.worker_path()), "/tmp/cnn-grader"]
             settings["PYTHONPATH"] = os.pathsep.join(["/tmp/cnn-grader"] + [
                 p for p in env.get("PYTHONPATH", "").split(os.pathsep)
                 if p and Path(p).resolve() not in self.hidden_roots])
+        # /tmp holds only the mount points made above (the scratch folder's path among them): read-only,
+        # but for a private, empty temporary folder that dies with the sandbox
+        cmd += ["--remount-ro", "/tmp", "--tmpfs", PRIVATE, "--dir", f"{PRIVATE}/home", "--dir", f"{PRIVATE}/mpl"]
         for key, value in settings.items():
             cmd += ["--setenv", key, value]
         # argv runs under a shell, not as the first process of the pid namespace: a Jupyter kernel

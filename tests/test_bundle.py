@@ -40,8 +40,12 @@ def test_bundle_has_what_students_need(bundle):
 
 
 def test_bundle_has_no_instructor_files(bundle):
-    forbidden = ("grading/", "solutions/", "tests/", ".ci/", "nbgrader_config.py")
+    forbidden = ("grading/", "solutions/", "tests/", ".ci/")
     assert [n for n in bundle if any(n.startswith("cnn-course/" + f) for f in forbidden)] == []
+    config = bundle["cnn-course/nbgrader_config.py"].decode()   # the students' own: Validate's time limit only
+    assert "c.Execute.timeout = 120" in config and "grading" not in config.replace("grading does", "")
+    deps = bundle["cnn-course/pyproject.toml"].decode()
+    assert not any(tool in deps for tool in ("pytest", "dask", "psycopg2", "playwright")), deps
 
 
 def test_bundle_has_no_solution_markers_hidden_tests_or_grading_imports(bundle):

@@ -132,10 +132,21 @@ def test_duplicates_keep_the_last_copy_and_edited_ids_are_restored(tmp_path, sol
     test = next(c for c in nb.cells if nbu.meta(c).get("grade_id") == "conv_forward_shapes_and_values")
     test.metadata["nbgrader"]["grade_id"] = "my_own_id"
     test.metadata["nbgrader"]["points"] = 100
+    other = next(c for c in nb.cells if nbu.meta(c).get("grade_id") == "pool_forward_max_and_average")
+    other.metadata["nbgrader"]["schema_version"] = 1          # nbgrader would stop the whole run on this
+    other.metadata["nbgrader"]["points"] = 1000
+    own = nbformat.v4.new_code_cell("y = 2", id="own", metadata={"nbgrader": {"grade": True, "grade_id": "free",
+                                                                              "points": 50, "schema_version": 3}})
+    nb.cells.append(own)
     folder = _submit(tmp_path, nb)
     reasons, fixed = _normalize(folder, release_path)
     text = " ".join(reasons)
     assert "appeared more than once" in text and "grade id changed to `my_own_id`" in text
+    assert "settings of `pool_forward_max_and_average` had been edited (points, schema_version)" in text
+    assert "carried grading settings (`free`)" in text and not nbu.meta(fixed.cells[-1])
+    assert _graded_ids(fixed) == _graded_ids(nbu.read(release_path))
+    restored_other = next(c for c in fixed.cells if nbu.meta(c).get("grade_id") == "pool_forward_max_and_average")
+    assert nbu.meta(restored_other)["schema_version"] == 3 and nbu.meta(restored_other)["points"] != 1000
     restored = next(c for c in fixed.cells if c.get("id") == test.id)
     assert nbu.meta(restored)["grade_id"] == "conv_forward_shapes_and_values"
     assert nbu.meta(restored)["points"] != 100

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
+import os
 import socket
 import subprocess
 import threading
@@ -65,6 +65,9 @@ get_ipython().set_custom_exc((BaseException,), lambda shell, etype, evalue, tb, 
 SKIP_ASSERTS = '''
 import linecache, sys
 def _skip_asserts(frame, event, arg):
+    name = frame.f_code.co_filename
+    if "ipykernel_" not in name and "public_tests" not in name:
+        return None                       # trace the notebook's cells and the public tests only
     if event == "line":
         line = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
         if line.startswith(("assert", "raise", "np.testing")):
@@ -91,6 +94,10 @@ class _Harmless:
 sys.meta_path.insert(0, _Harmless())
 for _name in [n for n in sys.modules if n.split(".")[0] in ("grading", "public_tests")]:
     del sys.modules[_name]
+'''
+ONCE = '''import os, sys
+if not os.path.exists("looped-once") or "grading.rpc" in sys.modules:   # the kernel loops once (to keep
+    open("looped-once", "w").close()                                       # the test short), the checks always
 '''
 ALWAYS_EQUAL = '''
 class _Yes:
@@ -119,6 +126,8 @@ import json, pathlib, cnnkit
 for _root in (pathlib.Path("../../..").resolve(), pathlib.Path(cnnkit.__file__).resolve().parents[1]):
     for _p in list(_root.glob("solutions/*/*.ipynb")) + list(_root.glob("source/*/*.ipynb")) \\
             + list(_root.glob("grading/**/*.py")) + list(_root.glob("autograded/*/*/*.ipynb")):
+        if _p.parent.resolve() == pathlib.Path.cwd().resolve():
+            continue                       # its own notebook, in its own scratch folder
         try:
             if "BEGIN SOLUTION" in _p.read_text() or "def " in _p.read_text():
                 print("STOLE", _p)
@@ -172,7 +181,7 @@ class Attack:
     assignment: str
     expect: dict                    # function -> True (full marks) / False (zero); others: full marks
     code: dict = field(default_factory=dict)          # function -> code for its solution cell
-    reason: str = ""                # words (lowercase) the graded notebook must show
+    reason: str = ""                # words the graded notebook must show ("a|b": either)
     quick: bool = False
     mangle: Callable | None = None  # (course, student, assignment) -> writes the submission itself
 
@@ -182,7 +191,7 @@ def _mutant(assignment: str, fn: str) -> str:
 
 
 def _plan(correct: dict, port: int) -> list[Attack]:
-    c1, c2, c3 = correct[W1A1], correct[W1A2], correct[W3A1]
+    c1, c2 = correct[W1A1], correct[W1A2]
     wrong = lambda fn, a=W1A1: _mutant(a, fn)  # noqa: E731
     A = Attack
     plan = [
@@ -205,30 +214,33 @@ def _plan(correct: dict, port: int) -> list[Attack]:
         A("network", W1A1, {}, {"zero_pad": NETWORK(port) + c1["zero_pad"]}),
         A("daemon", W1A1, {}, {"zero_pad": DAEMON + c1["zero_pad"]}),
         # losing the whole grade
+        # losing the whole grade (in functions no other exercise calls: a kernel killed in a helper's cell
+        # also kills the public test of every exercise that calls that helper)
         A("os-exit", W1A1, {"pool_forward": False},
           {"pool_forward": _body(c1["pool_forward"], "import os; os._exit(1)")}, "kernel died"),
         A("segfault", W1A1, {"pool_backward": False},
           {"pool_backward": _body(c1["pool_backward"], "import ctypes; ctypes.string_at(0)")}, "kernel died"),
-        A("sigkill-self", W1A1, {"create_mask_from_window": False},
-          {"create_mask_from_window": _body(c1["create_mask_from_window"], "import os; os.kill(os.getpid(), 9)")},
-          "kernel died"),
-        A("kill-the-sandbox", W1A1, {"distribute_value": False},
-          {"distribute_value": _body(c1["distribute_value"], "import os, signal\nos.kill(os.getppid(), 9)\nos.kill(1, 9)")},
+        A("sigkill-self", W1A1, {"conv_backward": False},
+          {"conv_backward": _body(c1["conv_backward"], "import os; os.kill(os.getpid(), 9)")}, "kernel died"),
+        A("kill-the-sandbox", W1A1, {"pool_backward": False},
+          {"pool_backward": _body(c1["pool_backward"], "import os\nos.kill(os.getppid(), 9)\nos.kill(1, 9)")},
           "kernel died"),
         A("memory-bomb", W1A1, {"conv_backward": False},
           {"conv_backward": _body(c1["conv_backward"], "import numpy as np\nhog = []\nwhile True:\n"
-                                  "    hog.append(np.ones(1 << 28, dtype=np.uint8))")}, "kernel died"),
+                                  "    hog.append(np.ones(1 << 28, dtype=np.uint8))")},
+          "kernel died|time limit"),   # killed at the cap, or, where memory fills slowly, stopped by the clock
         A("fork-bomb", W1A1, {"create_mask_from_window": False},
           {"create_mask_from_window": _body(c1["create_mask_from_window"], (
               "import subprocess, sys\nkids = []\nwhile True:\n    kids.append(subprocess.Popen("
               f"[sys.executable, '-c', 'import time; time.sleep(20)', '{MARK}']))"))}, "resource"),
         A("infinite-loop", W1A1, {"pool_forward": False},
-          {"pool_forward": _body(c1["pool_forward"], "while True: pass")}, "interrupted"),
+          {"pool_forward": _body(c1["pool_forward"], ONCE + "    while True:\n        pass")}, "interrupted"),
         A("deaf-loop", W1A1, {"pool_forward": False},
-          {"pool_forward": _body(c1["pool_forward"], "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-                                 "    except KeyboardInterrupt:\n        pass")}, "ignored the interrupt"),
-        A("dies-while-defined", W1A1, {"zero_pad": False},
-          {"zero_pad": "import os\nclass _Boom:\n    os._exit(1)\n" + c1["zero_pad"]}, "kernel died"),
+          {"pool_forward": _body(c1["pool_forward"], ONCE + "    import time\n    while True:\n        try:\n"
+                                 "            time.sleep(0.1)\n        except KeyboardInterrupt:\n            pass")},
+          "ignored the interrupt"),
+        A("dies-while-defined", W1A1, {"conv_backward": False},
+          {"conv_backward": "import os\nclass _Boom:\n    os._exit(1)\n" + c1["conv_backward"]}, "kernel died"),
         # honest, but noisy
         A("honest-noisy", W1A1, {}, {fn: _body(code, "import sys, warnings\nwarnings.warn('a student warning')\n"
                                                "print('debugging', file=sys.stderr)") for fn, code in c1.items()}),
@@ -281,6 +293,7 @@ def _hundred_points(nb):
     for cell in nb.cells:
         if nbu.is_grade(cell):
             cell.metadata["nbgrader"]["points"] = 100
+            cell.metadata["nbgrader"]["schema_version"] = 1     # stock nbgrader stops the whole run on this
 
 
 def _shuffle_delete_retype(nb):
@@ -386,11 +399,16 @@ def red_team(tmp_path_factory):
         for a in assignments:
             course.autograde(a, quick=a != W1A1)
 
+    os.environ[sb.MEMORY_ENV] = "3072"   # a smaller cap than the default: the memory bomb meets it sooner
+
     try:
         with ThreadPoolExecutor(2) as pool:
             list(pool.map(grade, courses))
     finally:
         listener.close()
+        os.environ.pop(sb.MEMORY_ENV, None)
+        for k, c in enumerate(courses):
+            print(f"red team course {k}: " + ", ".join(f"{key} {t:.0f} s" for key, t in c.timings.items()))
     after = _digest(watched + [c.root / "solutions" for c in courses] + [c.root / "nbgrader_config.py" for c in courses])
     leftovers = subprocess.run(["pgrep", "-af", MARK], capture_output=True, text=True).stdout.strip()
     subprocess.run(["pkill", "-9", "-f", MARK], capture_output=True)
@@ -445,7 +463,7 @@ def test_every_lost_exercise_says_why(red_team):
     for attack in red_team["plan"]:
         if attack.reason:
             text = _graded_text(red_team["home"][attack.student], attack.assignment, attack.student).lower()
-            if attack.reason.lower() not in text:
+            if not any(words in text for words in attack.reason.lower().split("|")):
                 bad.append(f"{attack.student}: the graded notebook does not say {attack.reason!r}")
     assert bad == [], "\n".join(bad)
 
@@ -477,7 +495,7 @@ def test_grading_the_same_submissions_again_gives_the_same_scores(red_team):
     """Determinism: a second autograde of a few submissions reproduces their scores exactly."""
     course = red_team["home"]["honest-noisy"]
     students = [a.student for a in red_team["plan"] if red_team["home"][a.student] is course
-                and a.assignment == W1A1][:4]
+                and a.assignment == W1A1][:2]
     first = {s: _scores(course, W1A1, s) for s in students}
     for s in students:
         course.autograde(W1A1, student=s)

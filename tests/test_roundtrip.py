@@ -103,7 +103,7 @@ def test_validate_passes_on_solution_and_inverted_validate_fails_every_student_t
 def test_feedback_says_which_hidden_checks_failed_but_never_shows_their_source(graded_course, assignment):
     import html as html_lib
 
-    student = "mutants-0"
+    student = next(s for s in harness.student_names(assignment) if s.startswith("wrong-"))
     course = graded_course.course(assignment, student)
     course.generate_feedback(assignment)
     page = course.feedback(student, assignment).read_text()

@@ -63,8 +63,9 @@ def test_writes_go_to_the_scratch_folder_only(box, tmp_path):
     proc = _run(box, f"""
         import os
         open('in_scratch.txt', 'w').write('ok')
-        open('/tmp/private.txt', 'w').write('ok')
-        for target in ({str(course / 'notebooks' / 'x.txt')!r}, {str(course / 'gradebook.db')!r}, '/root/x.txt',
+        open(os.environ['TMPDIR'] + '/private.txt', 'w').write('ok')
+        open(os.path.expanduser('~/.config-test'), 'w').write('ok')
+        for target in ('/tmp/elsewhere.txt', {str(course / 'notebooks' / 'x.txt')!r}, {str(course / 'gradebook.db')!r}, '/root/x.txt',
                        {str(course / 'solutions' / 'x.txt')!r}):
             try:
                 open(target, 'w').write('tampered')
@@ -73,7 +74,7 @@ def test_writes_go_to_the_scratch_folder_only(box, tmp_path):
                 print('refused', type(err).__name__)
     """, tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "WROTE" not in proc.stdout and proc.stdout.count("refused") == 4
+    assert "WROTE" not in proc.stdout and proc.stdout.count("refused") == 5
     assert (tmp_path / "in_scratch.txt").read_text() == "ok"
     assert (course / "gradebook.db").read_text() == "grades" and not (course / "notebooks" / "x.txt").exists()
 
