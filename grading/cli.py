@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("assignment", nargs="*", help="assignment ids (default: all)")
         if name == "demo":
             p.add_argument("--dir", help="course directory (default: build/demo_course)")
+            p.add_argument("--no-sandbox", action="store_true", help="run student code without the grading "
+                           "sandbox (local experiments only: student code can then read and write anything)")
         if name in ("bench", "bundle"):
             p.add_argument("--out", help="output path")
         if name == "grade":
@@ -130,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--workers", type=int, help="worker processes of the local Dask cluster "
                            "(default: one per CPU core)")
             p.add_argument("--scheduler", help="grade on a running Dask scheduler instead, e.g. tcp://host:8786 "
-                           "(dask-jobqueue, dask-kubernetes, Dask Gateway, `dask scheduler`)")
+                           "(`dask scheduler`, dask-jobqueue, dask-kubernetes; Dask Gateway: see the README)")
             p.add_argument("--scheduler-file", help="the same, through the scheduler's JSON file "
                            "(`dask scheduler --scheduler-file`)")
             p.add_argument("--force", action="store_true", help="regrade submissions that are unchanged since "
@@ -146,6 +148,13 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--bench-students", type=int, default=24, help="submissions in the generated class")
             p.add_argument("--out", help="--bench: output folder (default build/bench)")
     args = parser.parse_args(argv)
+    if getattr(args, "no_sandbox", False):
+        import os
+
+        from grading.sandbox import NO_SANDBOX_ENV
+
+        print("WARNING: grading without the sandbox: student code runs with your rights.", file=sys.stderr)
+        os.environ[NO_SANDBOX_ENV] = "1"
     return args.func(args)
 
 

@@ -97,6 +97,7 @@ class Course:
 
         args = ["autograde", assignment, "--force"] + ([f"--student={student}"] if student else [])
         t0 = time.perf_counter()
+        prepare_data(assignment)
         nbgrader(args, self.root, env={QUICK_TRAIN_ENV: "1"} if quick else None)
         self.timings[f"autograde:{assignment}"] = time.perf_counter() - t0
 
@@ -123,6 +124,24 @@ class Course:
         nb = nbu.read(self.autograded(student, assignment))
         return [i for i, c in enumerate(nb.cells)
                 if c.cell_type == "code" and c.source.strip() and c.execution_count is None]
+
+
+def prepare_data(assignment: str) -> None:
+    """Make the data an assignment's notebook would draw on first use, before grading runs it.
+
+    Student code runs in a read-only sandbox (``grading.sandbox``), where a notebook cannot
+    write to ``datasets/``; an assignment whose data is generated rather than shipped offers
+    ``grading.<week>.prepare_data()`` (optional), called here, outside the sandbox.
+    """
+    import importlib
+
+    try:
+        module = importlib.import_module(f"grading.{assignment.split('_')[0]}")
+    except ImportError:
+        return
+    prepare = getattr(module, "prepare_data", None)
+    if callable(prepare):
+        prepare()
 
 
 def make_course(course_dir: Path, assignments: list[str] | None = None,

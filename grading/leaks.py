@@ -44,6 +44,9 @@ SKIP = {
     "cnnkit.data.main": "command line (draws the datasets again)",
     "cnnkit.data.build_synthetic_datasets": "draws the Happy House and SIGNS files (pictures, not answers)",
     "cnnkit.yolo.evaluate_map": "runs a detector over hundreds of drawn scenes with the learner's yolo_eval",
+    "cnnkit.seg.carla_directories": "draws the 1060 street scenes of the w3a2 folder on first use (pictures)",
+    "cnnkit.seg.prepare_carla_folder": "draws the 1060 street scenes of the w3a2 folder (pictures)",
+    "cnnkit.streets.write_carla_folder": "draws street scenes into a folder (pictures, not answers)",
 }
 """Functions never called by the scan (with the reason): slow makers of data sets.  Every other
 function that takes the probe's arguments is called; ``_DATA_MAKERS`` skips the generators of

@@ -11,7 +11,9 @@ formgrader, ``generate_feedback`` and ``export`` work as before.  How:
   the assignment's release and (non-notebook) source files, a throwaway SQLite gradebook holding
   only the assignment's records (copied from the real gradebook: the cells nbgrader restores
   from), and the student's submitted folder with its timestamp.  The task returns the autograded
-  folder (and the submitted folder, which the intake hook may have repaired).
+  folder (and the submitted folder, which the intake hook may have repaired).  nbgrader's start-up
+  (seconds of imports) is paid once per worker thread, not per submission: each thread keeps a
+  pre-started nbgrader (``grading.zygote``) that forks a fresh copy of itself for every run.
 - **The engine is Dask distributed**: a ``LocalCluster`` of worker processes by default
   (``--workers N``), or any running scheduler (``--scheduler tcp://host:port`` or
   ``--scheduler-file``), which covers dask-jobqueue (Slurm, PBS, ...), dask-kubernetes and Dask
@@ -381,7 +383,7 @@ class GradeReport:
     def summary(self) -> str:
         lines = [f"graded {len(self.graded)}, failed {len(self.failed)}, unchanged (skipped) {len(self.skipped)}"
                  + (f", without a notebook {len(self.empty)}" if self.empty else "")
-                 + f" in {self.seconds:.1f} s on {self.engine}"]
+                 + (f" in {self.seconds:.1f} s on {self.engine}" if self.engine else "")]
         if self.task_seconds:
             n = len(self.task_seconds)
             lines.append(f"{self.per_hour:.0f} submissions/hour; per submission {sum(self.task_seconds) / n:.1f} s "
@@ -463,11 +465,12 @@ class ClassGrader:
         return self.coursedir.db_url
 
     def assignments_with_submissions(self) -> list[str]:
-        from nbgrader.api import Gradebook
+        """The assignments that have a submitted folder (``submitted/*/<id>``)."""
+        import glob
 
-        with Gradebook(self.db_url, self.coursedir.course_id) as gb:
-            names = [a.name for a in gb.assignments]
-        return [a for a in names if self.submitted_folders(a)]
+        pattern = self.coursedir.format_path(self.coursedir.submitted_directory, "*", "*")
+        found = sorted({Path(p).name for p in glob.glob(pattern) if os.path.isdir(p)})
+        return [a for a in found if self.submitted_folders(a)]
 
     def submitted_folders(self, assignment: str) -> dict[str, Path]:
         """``{student: folder}`` as ``nbgrader autograde`` finds them (``student_id_exclude`` honoured)."""

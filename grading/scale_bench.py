@@ -119,12 +119,22 @@ def serial_autograde(root: Path, assignment: str, no_sandbox: bool) -> float:
 
 def run_grading_bench(out: Path | None = None, workers: str = "1,2", students: int = 24,
                       assignment: str | None = None, no_sandbox: bool = False) -> Path:
-    from grading.scale import grade
+    import tempfile
 
     assignment = assignment or MINI
     out = Path(out or nbu.repo_root() / "build" / "bench")
     out.mkdir(parents=True, exist_ok=True)
-    base = out / "grading-class"
+    # the class lives in /tmp: the grading sandbox hides the repository's build/ from student code,
+    # so a course there cannot be graded by plain nbgrader autograde
+    base = Path(tempfile.mkdtemp(prefix="cnn-grading-bench-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    try:
+        return _bench(base, out, workers, students, assignment, no_sandbox)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _bench(base: Path, out: Path, workers: str, students: int, assignment: str, no_sandbox: bool) -> Path:
+    from grading.scale import grade
     counts = [int(w) for w in str(workers).split(",") if w.strip()]
     print(f"building a class of {students} submissions of {assignment} in {base} ...", flush=True)
     course, _ = build_class(base / "pristine", assignment, students, no_sandbox)
@@ -145,6 +155,8 @@ def run_grading_bench(out: Path | None = None, workers: str = "1,2", students: i
     load = _load()
     with CpuMeter() as cpu:
         seconds = serial_autograde(root, assignment, no_sandbox)
+    graded = len(list((root / "autograded").glob(f"*/{assignment}/*.ipynb")))
+    assert graded == students, f"serial nbgrader autograde graded {graded} of {students} submissions"
     rows.append({"engine": "nbgrader autograde (serial)", "workers": 1, "seconds": seconds, "load_before": load,
                  "load_after": _load(), "cpu": cpu.seconds})
     print(f"serial nbgrader autograde: {seconds:.1f} s (load {load:.1f})", flush=True)

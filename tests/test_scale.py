@@ -44,16 +44,27 @@ def _env() -> dict:
     return dict(os.environ, PATH=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]), PYTHONUNBUFFERED="1")
 
 
-def autograde_serially(root: Path, assignment: str, quick: bool = False) -> subprocess.CompletedProcess:
-    """Plain ``nbgrader autograde --force``.  Exit 1 is allowed: nbgrader then failed some
-    submissions, which parallel grading must fail the same way (the gradebooks are compared)."""
-    env = _env()
-    if quick:
-        env["CNN_COURSE_QUICK_TRAIN"] = "1"
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"], cwd=root,
-                          env=env, capture_output=True, text=True, timeout=1800)
-    assert proc.returncode in (0, 1), proc.stderr[-3000:]
-    return proc
+class SerialRun:
+    """Plain ``nbgrader autograde --force`` of a course, started in the background so that it runs
+    on one core while the parallel grading under test uses the others; ``wait()`` returns the
+    course folder once it is done.  Exit 1 is allowed: nbgrader then failed some submissions,
+    which parallel grading must fail the same way (the gradebooks are compared)."""
+
+    def __init__(self, root: Path, assignment: str):
+        self.root, self.t0 = root, time.perf_counter()
+        self.log = open(root.parent / f"{root.name}-autograde.log", "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
+                                     cwd=root, env=_env(), stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait(self) -> Path:
+        if self.proc is not None:
+            code = self.proc.wait(timeout=3600)
+            self.log.close()
+            assert code in (0, 1), Path(self.log.name).read_text()[-3000:]
+            print(f"\nserial nbgrader autograde of {CLASS_SIZE} submissions: {time.perf_counter() - self.t0:.1f} s "
+                  "(alongside the parallel run)")
+            self.proc = None
+        return self.root
 
 
 def grade_cli(root: Path, *args: str, timeout: float = 1200) -> tuple[str, tuple[int, int, int]]:
@@ -121,8 +132,8 @@ def expected_scores(course: Course, described: dict[str, str], snapshot: dict) -
 
 @pytest.fixture(scope="module")
 def mini_class(tmp_path_factory):
-    """(pristine course: generated and submitted, not graded; the same course graded serially;
-    {student: what they handed in})."""
+    """(pristine course: generated and submitted, not graded; the same course being graded serially
+    (``SerialRun``); {student: what they handed in})."""
     base = tmp_path_factory.mktemp("scale")
     course = make_course(base / "pristine", [SOURCE], extra_config=LATE_PENALTY)
     mini_assignment(course.root, SOURCE, ["zero_pad", "conv_single_step"], MINI)
@@ -139,11 +150,10 @@ def mini_class(tmp_path_factory):
     course.submit("ben", MINI, nbu.read(course.release_notebook(MINI)))
     course.submit_filled("cy", MINI, {**correct, mistake.target: mistake.cell_source()})
     described.update(ada="correct", ben="blank", cy=f"wrong {mistake.target}: {mistake.description}")
-    serial = copy_course(course.root, base / "serial")
-    t0 = time.perf_counter()
-    autograde_serially(serial, MINI)
-    print(f"\nserial nbgrader autograde of {CLASS_SIZE} submissions: {time.perf_counter() - t0:.1f} s")
-    return course, serial, described
+    serial = SerialRun(copy_course(course.root, base / "serial"), MINI)
+    yield course, serial, described
+    if serial.proc is not None:
+        serial.proc.kill()
 
 
 def test_parallel_grading_writes_what_serial_nbgrader_writes_and_resumes(mini_class, tmp_path):
@@ -153,7 +163,7 @@ def test_parallel_grading_writes_what_serial_nbgrader_writes_and_resumes(mini_cl
     out, (graded, failed, skipped) = grade_cli(root, "--workers", "2")
     print(f"grade --workers 2: {time.perf_counter() - t0:.1f} s\n{out[-600:]}")
     assert graded + failed == CLASS_SIZE and skipped == 0
-    snapshot = assert_same_grading(serial, root)
+    snapshot = assert_same_grading(serial.wait(), root)
     expected_scores(pristine, described, snapshot)
     assert failed == sum(1 for s in described if all(
         g[0] is None for nb in snapshot[(MINI, s)]["notebooks"].values() for g in nb["grades"].values()))
@@ -180,9 +190,9 @@ def test_parallel_grading_writes_what_serial_nbgrader_writes_and_resumes(mini_cl
     rows = {r["student_id"]: r for r in read_grades_csv(root / "grades.csv")}
     assert set(rows) == set(described)
     assert float(rows[blank]["score"]) == float(rows[blank]["max_score"]) > 0
-    subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=serial, env=_env(), check=True,
+    subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=serial.wait(), env=_env(), check=True,
                    capture_output=True, timeout=300)
-    before = {r["student_id"]: r for r in read_grades_csv(serial / "grades.csv")}
+    before = {r["student_id"]: r for r in read_grades_csv(serial.wait() / "grades.csv")}
     assert {s: r for s, r in rows.items() if s != blank} == {s: r for s, r in before.items() if s != blank}
     assert (root / "feedback" / "ada" / MINI / f"{MINI}.html").exists()
 
@@ -277,7 +287,7 @@ def test_a_dask_cluster_of_worker_processes_grades_the_same_though_a_worker_is_k
                 except subprocess.TimeoutExpired:
                     p.kill()
         logs.close()
-    assert_same_grading(serial, root)
+    assert_same_grading(serial.wait(), root)
 
 
 @pytest.fixture(scope="module")
@@ -313,4 +323,4 @@ def test_a_postgresql_gradebook_gets_the_same_grades(mini_class, postgres_factor
     out, (graded, failed, skipped) = grade_cli(root, "--workers", "2", *args)
     assert graded + failed == len(students) and skipped == 0, out[-2000:]
     assert not (root / "gradebook.db").exists()
-    assert_same_grading(serial, root, db_url=url, students=set(students))
+    assert_same_grading(serial.wait(), root, db_url=url, students=set(students))
