@@ -339,13 +339,14 @@ def main(argv=None) -> int:
     except ValueError:  # a trial file outside the datasets folder: no manifest entry
         rec = {"sha256": files.sha256_file(out), "bytes": out.stat().st_size, "made_by": command, **facts}
     (ckpt_dir / "card_facts.json").write_text(json.dumps(rec, indent=1))
-    write_model_card(out.with_suffix("").with_suffix(".md"), rec)
+    write_model_card(out.with_suffix("").with_suffix(".md"), rec, made_by=command)
     log(f"wrote {out} ({rec['bytes'] / 1e6:.1f} MB, sha256 {rec['sha256'][:12]}...) and its model card")
     return 0
 
 
-def write_model_card(path: Path, rec: dict) -> None:
-    """The model card, from the manifest entry (``scripts/w2a2_transfer_gain.py`` adds ``transfer``)."""
+def write_model_card(path: Path, rec: dict, made_by: str) -> None:
+    """The model card, from the manifest entry (``scripts/w2a2_transfer_gain.py`` adds ``transfer``);
+    recorded in the manifest when it is a shipped file."""
     st, tr, acc = rec["source_task"], rec["training"], rec["source_top1"]
     rows = "\n".join(f"| {h['epoch']} | {h['train_loss']:.3f} | {h['train_accuracy']:.3f} | {h['test_top1']:.3f} | "
                      f"{h['seconds']:.0f} |" for h in rec["history"])
@@ -407,6 +408,12 @@ was trained from scratch on the course's own drawn pictures and is only as good 
 - The file name is our own; it is never placed under the ImageNet file name.
 """
     Path(path).write_text(text)
+    from cnnkit import files
+
+    try:
+        files.record(path, made_by=made_by, describes=files.manifest_key(Path(path).with_suffix(".weights.h5")))
+    except ValueError:  # a trial card outside the datasets folder
+        pass
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT / "scripts"))
     from w2a2_train_mobilenet_base import write_model_card
 
-    write_model_card(Path(weights).with_suffix("").with_suffix(".md"), rec)
+    write_model_card(Path(weights).with_suffix("").with_suffix(".md"), rec, made_by=command)
     log(f"recorded the transfer result in {files.display_path(files.manifest_path())} and the model card")
     return 0
 
