@@ -315,8 +315,7 @@ def alpaca_model(image_shape=IMG_SIZE, data_augmentation=data_augmenter()):
     """
     input_shape = image_shape + (3,)
     ### BEGIN SOLUTION
-    base_model = tf.keras.applications.MobileNetV2(input_shape=input_shape, include_top=False,
-                                                   weights=BASE_WEIGHTS)
+    base_model = tf.keras.applications.MobileNetV2(input_shape, include_top=False, weights=BASE_WEIGHTS)
     base_model.trainable = False
     inputs = tf.keras.Input(shape=input_shape)
     x = data_augmentation(inputs)
@@ -434,7 +433,8 @@ optimizer = tf.keras.optimizers.Adam(learning_rate=0.1 * base_learning_rate)
 metrics = ["accuracy"]
 ### END SOLUTION
 
-print(sum(layer.trainable for layer in base_model.layers), "of", len(base_model.layers), "base layers are trainable")
+n_trainable = sum(layer.trainable for layer in base_model.layers)
+print(n_trainable, "of", len(base_model.layers), "base layers are trainable")
 ''')
     nb.md('md-bn-freeze', r"""
 ### One more detail: BatchNormalization during fine-tuning
@@ -448,12 +448,10 @@ pretraining. The read-only cell below keeps them frozen (their scale and shift s
 the convolutions around them are still trained.
 """)
     nb.given('freeze-batchnorm', r"""
-frozen_bn = 0
-for layer in base_model.layers[fine_tune_at:]:
-    if isinstance(layer, tf.keras.layers.BatchNormalization):
-        layer.trainable = False
-        frozen_bn += 1
-print(f"kept {frozen_bn} BatchNormalization layers of the top blocks in inference mode;",
+top_bn = [lay for lay in base_model.layers[fine_tune_at:] if isinstance(lay, tf.keras.layers.BatchNormalization)]
+for bn in top_bn:
+    bn.trainable = False
+print(f"kept {len(top_bn)} BatchNormalization layers of the top blocks in inference mode;",
       sum(layer.trainable for layer in base_model.layers), "base layers are trained")
 """, grade_id='freeze_batchnorm')
     nb.md('md-finetune-train', r"""

@@ -506,8 +506,10 @@ outputs = yolo_head(yolo_model(image_data, training=False), anchors, len(class_n
 shape = [image.size[1], image.size[0]]
 before = yolo_eval(outputs, shape, max_boxes=100, score_threshold=0.3, iou_threshold=1.0)
 after = yolo_eval(outputs, shape, max_boxes=100, score_threshold=0.3, iou_threshold=0.5)
-show_detections([(drawn(image, before[1], before[2], class_names, before[0]), f"before NMS: {len(before[0])} boxes"),
-                 (drawn(image, after[1], after[2], class_names, after[0]), f"after NMS: {len(after[0])} boxes")])
+show_detections([
+    (drawn(image, before[1], before[2], class_names, before[0]), f"before NMS: {len(before[0])} boxes"),
+    (drawn(image, after[1], after[2], class_names, after[0]), f"after NMS: {len(after[0])} boxes"),
+])
 plt.show()
 """)
     nb.md('md-14', r"""

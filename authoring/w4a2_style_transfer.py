@@ -198,7 +198,8 @@ things in the same places give similar activations there, even if their colours 
 differ. The assignment uses `block5_conv4` for the content, the last convolution of VGG19.
 """)
     nb.code('feature-maps', r"""
-show_layers = [("block1_conv1", 1), ("block2_conv1", 1), ("block3_conv1", 1), ("block4_conv1", 1), ("block5_conv4", 1)]
+show_layers = [("block1_conv1", 1), ("block2_conv1", 1), ("block3_conv1", 1),
+               ("block4_conv1", 1), ("block5_conv4", 1)]
 probe = get_layer_outputs(vgg, show_layers)
 content_float = tf.image.convert_image_dtype(content_image, tf.float32)
 feature_maps(probe(content_float), show_layers, image=content_image, channels=6)
@@ -327,7 +328,8 @@ if tuple(gram_matrix(tf.ones((2, 5))).shape) != (2, 2):
     print("gram_matrix does not return an (n_C, n_C) matrix yet: fix exercise 2 to see the figure")
 else:
     grams, titles = [], []
-    for name, a_content, a_style in zip([n for n, _ in gram_layers], gram_probe(content_float), gram_probe(style_float)):
+    layer_names = [n for n, _ in gram_layers]
+    for name, a_content, a_style in zip(layer_names, gram_probe(content_float), gram_probe(style_float)):
         scale = float(a_content.shape[1] * a_content.shape[2])      # per position, so both layers share one scale
         grams += [gram_matrix(unrolled(a_content)) / scale, gram_matrix(unrolled(a_style)) / scale]
         titles += [f"content, {name}", f"style, {name}"]
@@ -612,7 +614,8 @@ style picture.
 """)
     nb.code('show-result', r"""
 fig, axes = plt.subplots(1, 3, figsize=(12, 4.3))
-for ax, img, title in zip(axes, (content_image, style_image, generated_image), ("content C", "style S", "generated G")):
+panel_titles = ("content C", "style S", "generated G")
+for ax, img, title in zip(axes, (content_image, style_image, generated_image), panel_titles):
     ax.imshow(img[0] if not isinstance(img, tf.Variable) else img.numpy()[0].clip(0, 1))
     ax.set_title(title)
     ax.axis("off")

@@ -25,7 +25,19 @@ def test_committed_figures_match_a_fresh_render(tmp_path):
 def test_every_image_a_notebook_links_exists(assignment):
     import re
 
-    nb = nbu.read(nbu.notebook_path(assignment))
-    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", "\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
-    for link in links:
-        assert (nbu.notebook_path(assignment).parent / link).resolve().exists(), link
+    import base64
+
+    for folder in ("solutions", "notebooks"):
+        nb = nbu.read(nbu.notebook_path(assignment, folder))
+        for k, cell in enumerate(nb.cells):
+            if cell.cell_type != "markdown":
+                continue
+            for link in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", cell.source):
+                if link.startswith("attachment:"):   # embedded in the cell (grading.authoring)
+                    name = link.split(":", 1)[1]
+                    found = cell.get("attachments", {}).get(name, {})
+                    assert found, f"{folder}, cell {k}: {link} is not attached to the cell"
+                    (data,) = found.values()
+                    assert len(base64.b64decode(data)) > 100, f"{folder}, cell {k}: {link} is empty"
+                else:
+                    assert (nbu.notebook_path(assignment, folder).parent / link).resolve().exists(), (folder, link)

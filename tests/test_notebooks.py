@@ -110,3 +110,17 @@ def test_student_version_holds_no_solution_and_no_hidden_test(assignment):
                if len(ln) > 20 and not ln.startswith("#")]
     leaked = [ln for ln in answers if ln in code]
     assert answers and not leaked, f"solution lines found in the student version: {leaked[:3]}"
+
+
+# The widest code line JupyterLab's editor shows whole in a laptop window (1366 px wide, file
+# browser open); tests/test_browser.py measures the same in Chromium.
+CODE_WIDTH = 115
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_code_line_is_wider_than_a_laptop_editor(assignment):
+    nb = nbu.read(nbu.notebook_path(assignment))
+    wide = [(k, len(ln)) for k, c in enumerate(nb.cells) if c.cell_type == "code"
+            for ln in c.source.splitlines() if len(ln) > CODE_WIDTH]
+    assert wide == [], (f"(cell, characters) of code lines wider than {CODE_WIDTH} characters, which a student "
+                        f"reading at 1366x768 must scroll sideways to see: {wide}; wrap them in authoring/{assignment}.py")

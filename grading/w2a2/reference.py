@@ -46,14 +46,13 @@ def resolve_base_weights(base_weights, rows: int):
 def alpaca_model(image_shape=IMG_SIZE, data_augmentation=None, base_weights=DEFAULT):
     """The notebook's model; ``base_weights=None`` gives a randomly initialised base."""
     tf = _tf()
-    if data_augmentation is None:
-        data_augmentation = data_augmenter()
+    augment = data_augmenter() if data_augmentation is None else data_augmentation
     shape = tuple(image_shape) + (3,)
     mobilenet = tf.keras.applications.MobileNetV2(input_shape=shape, include_top=False,
                                                   weights=resolve_base_weights(base_weights, shape[0]))
     mobilenet.trainable = False
     picture = tf.keras.Input(shape=shape)
-    h = data_augmentation(picture)
+    h = augment(picture)
     h = tf.keras.applications.mobilenet_v2.preprocess_input(h)
     h = mobilenet(h, training=False)
     h = tf.keras.layers.GlobalAveragePooling2D()(h)
