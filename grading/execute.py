@@ -364,8 +364,19 @@ class RunHiddenChecks(NbGraderPreprocessor):
                     if mode == "none":
                         evalue = "a hidden check of this exercise failed"
                     cell.outputs.append(NotebookNode(output_type="error", ename=ename, evalue=evalue,
-                                                     traceback=[f"{ename}: {evalue}"]))
+                                                     traceback=[wrap_for_reading(f"{ename}: {evalue}")]))
         return nb, resources
+
+
+def wrap_for_reading(text: str, width: int = 100) -> str:
+    """``text`` with every line longer than ``width`` broken at spaces (continuations indented),
+    so that a failure message reads without sideways scrolling in JupyterLab, formgrader and the
+    feedback page (a traceback is shown as preformatted text)."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width, subsequent_indent="    ", break_long_words=False,
+                                    break_on_hyphens=False) if len(line) > width else line
+                     for line in text.split("\n"))
 
 
 class HarmlessStderr(NbGraderPreprocessor):

@@ -33,7 +33,7 @@ class Submission:
     variants: dict = field(default_factory=dict)  # {function: variant id}, for messages
 
 
-MUTANT_BATCHES = 2
+MUTANT_BATCHES = 1
 ALTERNATIVE_BATCHES = 1
 ALL_BATCHES_ENV = "CNN_COURSE_ALL_BATCHES"
 

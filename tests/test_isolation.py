@@ -148,3 +148,13 @@ def test_what_the_graded_notebook_shows_of_the_hidden_checks(tmp_path, mode):
         assert "check_zero_pad(zero_pad)" in grade["zero_pad_pads_spatial_axes_only"].source
     else:
         assert all(HIDDEN_PLACEHOLDER in c.source and "from grading" not in c.source for c in grade.values())
+
+
+def test_long_failure_messages_are_wrapped_for_reading_and_keep_every_word():
+    from grading.execute import wrap_for_reading
+
+    message = "AssertionError: conv_forward: " + " ".join(f"value{k}" for k in range(60)) + "\nsecond line"
+    shown = wrap_for_reading(message)
+    assert max(len(line) for line in shown.splitlines()) <= 100
+    assert shown.split() == message.split() and shown.splitlines()[-1] == "second line"
+    assert wrap_for_reading("short: unchanged") == "short: unchanged"
