@@ -81,6 +81,25 @@ def current() -> "Sandbox | None":
     return Sandbox(memory_bytes=int(memory_mb) << 20) if memory_mb else Sandbox()
 
 
+def _needed_under_tmp(roots) -> list[Path]:
+    """The folders below ``/tmp`` that sandboxed code still needs to read, outermost only: the
+    Python installation (a virtual environment's prefix and its base) and the repository and
+    course folders (``roots``), wherever one of them was installed or cloned into ``/tmp``,
+    which the sandbox otherwise replaces by an empty folder.  Their instructor files are hidden
+    afterwards like anywhere else."""
+    import sys
+
+    tmp = Path("/tmp").resolve()
+    found = set()
+    for p in [sys.prefix, sys.base_prefix, sys.executable, *roots]:
+        p = Path(p).resolve()
+        if p.is_file():
+            p = p.parent
+        if p != tmp and tmp in p.parents:
+            found.add(p)
+    return sorted(p for p in found if not any(q in p.parents for q in found))
+
+
 @dataclass
 class Sandbox:
     """How to run one command sandboxed; ``wrap`` turns an argv into the sandboxed argv."""
@@ -123,6 +142,8 @@ class Sandbox:
         cmd = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent",
                "--unshare-user", "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL",
                "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", PRIVATE]
+        for path in _needed_under_tmp(self.hidden_roots):   # a course or Python installed below /tmp
+            cmd += ["--ro-bind", str(path), str(path)]
         for root in self.hidden_roots:
             for name in HIDDEN_IN_COURSE:
                 path = root / name

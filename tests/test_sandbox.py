@@ -148,3 +148,45 @@ def test_grading_refuses_to_run_without_the_sandbox_unless_told(monkeypatch):
         sb.current()
     monkeypatch.setenv(sb.NO_SANDBOX_ENV, "1")
     assert sb.current() is None
+
+
+def test_a_course_and_a_python_installed_below_tmp_still_run_and_stay_hidden(tmp_path):
+    """The sandbox empties /tmp; a course cloned there, or a virtual environment made there, must
+    still be readable inside (its instructor folders hidden as anywhere else)."""
+    try:
+        sb.check()
+    except sb.SandboxUnavailable as err:
+        pytest.skip(f"bubblewrap cannot run here: {err}")
+    base = Path(tempfile.mkdtemp(prefix="cnn-under-tmp-", dir="/tmp"))
+    try:
+        course = base / "course"
+        (course / "solutions").mkdir(parents=True)
+        (course / "solutions" / "answer.txt").write_text("the answer")
+        (course / "notebooks").mkdir()
+        (course / "notebooks" / "release.txt").write_text("student version")
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(base / "venv")],
+                       check=True, capture_output=True)
+        scratch = base / "scratch"
+        scratch.mkdir()
+        code = textwrap.dedent(f"""
+            import os, sys
+            from grading import sandbox as sb
+            box = sb.Sandbox(hidden_roots=[{str(course)!r}], memory_bytes=512 << 20, max_processes=64)
+            probe = ("import os, sys; print(sys.prefix); "
+                     "print(open({str(course / 'notebooks' / 'release.txt')!r}).read()); "
+                     "print(os.listdir({str(course / 'solutions')!r}))")
+            argv, env = box.wrap([sys.executable, "-c", probe], dict(os.environ), {str(scratch)!r})
+            os.execvpe(argv[0], argv, env)
+        """)
+        import nbformat
+
+        site = Path(nbformat.__file__).resolve().parents[1]   # this environment's packages, for the venv below /tmp
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(sb.__file__).resolve().parents[1]), str(site)]))
+        proc = subprocess.run([str(base / "venv" / "bin" / "python"), "-c", code], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert proc.stdout.split("\n")[:3] == [str(base / "venv"), "student version", "[]"], proc.stdout
+        found = sb._needed_under_tmp([course, course / "sub"])
+        assert course in found and course / "sub" not in found
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
