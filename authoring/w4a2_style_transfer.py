@@ -519,13 +519,15 @@ average of the gradients for every pixel, and that memory must survive from one 
 
 Implement `train_step(generated_image)`, which makes one optimisation step:
 
-1. Inside `with tf.GradientTape() as tape:`
-    - compute `a_G = vgg_model_outputs(generated_image)`;
+1. Inside a `tf.GradientTape()` block (so that the tape records every operation on the picture):
+    - run `generated_image` through `vgg_model_outputs` to get its activations `a_G`;
     - compute `J_style` with `compute_style_cost(a_S, a_G)` and `J_content` with
       `compute_content_cost(a_C, a_G)` — mind which target goes with which cost;
-    - compute `J = total_cost(J_content, J_style)` (the defaults α = 10, β = 40).
-2. `grad = tape.gradient(J, generated_image)`, then `optimizer.apply_gradients([(grad, generated_image)])`.
-3. Clip the pixels back to $[0, 1]$: `generated_image.assign(clip_0_1(generated_image))`.
+    - combine the two with `total_cost` into `J` (keep its defaults α = 10, β = 40).
+2. Ask the tape for the gradient of `J` with respect to `generated_image`, and give the pair
+   (gradient, variable) to `optimizer.apply_gradients`, which expects a list of such pairs.
+3. Clip the pixels back to $[0, 1]$ in place: `clip_0_1` returns the clipped tensor, and the
+   variable's `assign` method writes it into `generated_image`.
 4. Return `J`.
 
 `train_step` is compiled with `@tf.function()`. A compiled function captures the global variables

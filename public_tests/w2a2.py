@@ -76,7 +76,7 @@ def alpaca_model_test(target):
         _check(isinstance(model, tf.keras.Model), f"alpaca_model should return a tf.keras.Model, not {type(model).__name__}")
         comparator(summary(model), ALPACA_SUMMARY)
         _check(model.layers[1] is augmentation,
-               "apply the data_augmentation model passed as the argument to the inputs (x = data_augmentation(inputs))")
+               "call the data_augmentation model passed as the argument on the Input, before preprocess_input")
         base = model.layers[2]
         _check(base.name == "mobilenetv2_1.00_160",
                f"layer 2 should be the MobileNetV2 base (mobilenetv2_1.00_160), not {base.name!r}")

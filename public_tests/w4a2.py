@@ -200,10 +200,10 @@ def train_step_test(train_step):
            (": a_S and a_C are swapped (the style targets are a_S, the content targets a_C)"
             if abs(J - J_crossed) <= 1e-3 * abs(J_crossed) else ""))
     _check(first.min() >= 0.0 and first.max() <= 1.0, f"after a step the pixels should stay in [0, 1], found values "
-           f"from {first.min():.4f} to {first.max():.4f}: clip them with generated_image.assign(clip_0_1(generated_image))")
+           f"from {first.min():.4f} to {first.max():.4f}: write the clip_0_1 of the picture back into it with its assign method")
     moved = np.abs(first - start).max()
-    _check(moved > 0, "the picture did not change: apply the gradient with "
-           "optimizer.apply_gradients([(grad, generated_image)])")
+    _check(moved > 0, "the picture did not change: give the (gradient, picture) pair to "
+           "optimizer.apply_gradients")
     _check(moved <= 1.01 * lr, f"a first Adam step moves each pixel by at most the learning rate ({lr}); some moved by "
            f"{moved:.4f}")
     _check(int(fresh.iterations.numpy()) == 2, f"after two calls of train_step the global optimizer made "

@@ -271,10 +271,11 @@ def check_fine_tuning(namespace):
     # export (grading outside the kernel) it is trainable whatever the student set, so it is not judged
     flags = [bool(layer.trainable) if not isinstance(layer, tf.keras.layers.InputLayer) else k >= start
              for k, layer in enumerate(base.layers)]
-    unfrozen_early = [k for k in range(start) if flags[k]]
+    judged_early = [k for k in range(start) if not isinstance(base.layers[k], tf.keras.layers.InputLayer)]
+    unfrozen_early = [k for k in judged_early if flags[k]]
     frozen_late = [k for k in range(start, len(flags)) if not flags[k]]
     if unfrozen_early or frozen_late:
-        if len(unfrozen_early) == start:
+        if len(unfrozen_early) == len(judged_early):
             hint = "every layer before fine_tune_at is still trainable: freeze base_model.layers[:fine_tune_at]"
         elif frozen_late and frozen_late[0] == start and len(frozen_late) < 3:
             hint = (f"layer {start} ({names[start]}) is frozen: freeze only the layers *before* fine_tune_at "

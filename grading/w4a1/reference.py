@@ -51,7 +51,7 @@ def who_is_it_reference(encoding, database):
         dist = float(np.linalg.norm(np.asarray(encoding, np.float64) - np.asarray(db_enc, np.float64)))
         if dist < min_dist:
             min_dist, identity = dist, name
-    return min_dist, identity
+    return (min_dist, identity)
 
 
 def verify_from_path(image_path, identity, database, model):
@@ -73,7 +73,7 @@ def tiny_encoder(seed: int = 0):
     from cnnkit.setup import quiet_tensorflow
 
     tf = quiet_tensorflow()
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed=seed)
     inputs = tf.keras.Input((160, 160, 3))
     x = tf.keras.layers.AveragePooling2D(20)(inputs)
     x = tf.keras.layers.Flatten()(x)

@@ -344,10 +344,10 @@ def check_train_step(train_step):
     if not np.allclose(img1, expected[0][1], atol=1e-5, rtol=0):
         if img1.min() < -1e-6 or img1.max() > 1 + 1e-6:
             raise GradingError(f"{what}: after the step some pixels lie outside [0, 1] (from {img1.min():.4f} to "
-                               f"{img1.max():.4f}); clip them: generated_image.assign(clip_0_1(generated_image))")
+                               f"{img1.max():.4f}); write the clip_0_1 of the picture back into it with its assign method")
         if np.allclose(img1, start, atol=1e-7):
-            raise GradingError(f"{what}: the image did not change; apply the gradient with "
-                               "optimizer.apply_gradients([(grad, generated_image)])")
+            raise GradingError(f"{what}: the image did not change; give the (gradient, picture) pair to "
+                               "optimizer.apply_gradients")
         if np.allclose(img1, np.clip(2 * start - expected[0][1], 0, 1), atol=1e-5):
             raise GradingError(f"{what}: the pixels moved the wrong way (the cost went up): apply the gradient "
                                "itself, and let the optimizer subtract it")
