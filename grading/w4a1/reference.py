@@ -23,11 +23,10 @@ def triplet_loss(y_true, y_pred, alpha=0.2):
     from cnnkit.setup import quiet_tensorflow
 
     tf = quiet_tensorflow()
-    anchor, positive, negative = y_pred[0], y_pred[1], y_pred[2]
-    pos_dist = tf.reduce_sum(tf.square(tf.subtract(anchor, positive)), axis=-1)
-    neg_dist = tf.reduce_sum(tf.square(tf.subtract(anchor, negative)), axis=-1)
-    basic_loss = tf.add(tf.subtract(pos_dist, neg_dist), alpha)
-    return tf.reduce_sum(tf.maximum(basic_loss, 0.0))
+    a, p, n = (y_pred[k] for k in range(3))
+    d_ap = tf.reduce_sum(tf.square(a - p), axis=-1)
+    d_an = tf.reduce_sum(tf.square(a - n), axis=-1)
+    return tf.reduce_sum(tf.maximum(d_ap - d_an + alpha, 0.0))
 
 
 def triplet_loss_numpy(anchor, positive, negative, alpha=0.2) -> float:
