@@ -288,13 +288,12 @@ def test_real_imagenet_path_loads_the_cached_file_without_a_download(tmp_path):
     assert [p.name for p in (home / "models").iterdir()] == [transfer.official_weights_name()]
 
 
-# Issue 11 is open on this: the shipped base stopped after 6 of its 10 planned epochs (source top-1
-# 0.53 at 160 px) and transfers weakly (scripts/w2a2_transfer_gain.py, one seed: fine-tuned 0.66
-# against 0.38 from a random base, target 0.95).  strict: once a base that reaches the target is
-# shipped, this test passes and the marker must go.
-@pytest.mark.xfail(strict=True, reason="issue 11 open: the MobileNetV2 base (6 of 10 epochs) transfers below "
-                   "target (fine-tuned alpaca accuracy 0.66 < 0.95); train it further with "
-                   "scripts/w2a2_train_mobilenet_base.py, then scripts/w2a2_transfer_gain.py")
+# Issue 11 is open on this: the shipped base (10 epochs, source top-1 0.66 at 160 px) transfers
+# weakly (scripts/w2a2_transfer_gain.py, one seed: fine-tuned 0.66 against 0.38 from a random
+# base, target 0.95); the epoch-6 base gave the same 0.66, so the limit is not the base's
+# training length.  strict: once the target is reached, this test passes and the marker must go.
+@pytest.mark.xfail(strict=True, reason="issue 11 open: fine-tuned alpaca accuracy 0.66 < 0.95 with the shipped "
+                   "MobileNetV2 base; see the model card and scripts/w2a2_transfer_gain.py")
 def test_model_card_and_manifest_report_the_measured_transfer():
     path = files.weights_dir() / transfer.WEIGHTS_FILE
     entry = files.verify(path)
