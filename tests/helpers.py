@@ -18,6 +18,11 @@ from grading import notebook as nbu
 SELECT_ENV = "CNN_COURSE_ASSIGNMENTS"
 
 
+CODE_WIDTH = 115
+"""The widest code line JupyterLab's editor shows whole in a laptop window (1366 px wide, file browser
+open): tests/test_notebooks.py checks the characters, tests/test_browser.py the pixels in Chromium."""
+
+
 def selected_assignments() -> list[str]:
     """The assignments the notebook-level tests cover: all, or those named (comma-separated) in
     ``$CNN_COURSE_ASSIGNMENTS``, for working on one assignment without grading all of them."""

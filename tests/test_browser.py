@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import selected_assignments
+from helpers import CODE_WIDTH, selected_assignments
 
 from grading import notebook as nbu
 from grading.bundle import bundle_members
@@ -66,8 +66,6 @@ SHOTS = Shots(ROOT / "build" / "browser")
 QUICK = {"CNN_COURSE_QUICK_TRAIN": "1"}
 # What a setup cell may print before it counts as "a wall": a few lines (e.g. which data set).
 SETUP_MAX_LINES = 6
-# About the widest code line the editor shows whole at 1366 px with the file browser open.
-CODE_WIDTH = 115
 
 
 def notebook_assignments() -> list[str]:

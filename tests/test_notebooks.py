@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import selected_assignments
+from helpers import CODE_WIDTH, selected_assignments
 
 from grading import authoring, harness
 from grading import notebook as nbu
@@ -111,10 +111,6 @@ def test_student_version_holds_no_solution_and_no_hidden_test(assignment):
     leaked = [ln for ln in answers if ln in code]
     assert answers and not leaked, f"solution lines found in the student version: {leaked[:3]}"
 
-
-# The widest code line JupyterLab's editor shows whole in a laptop window (1366 px wide, file
-# browser open); tests/test_browser.py measures the same in Chromium.
-CODE_WIDTH = 115
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
