@@ -213,6 +213,8 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--run", default="main", help="name of the checkpoint folder under build/w3a2/")
+    p.add_argument("--why", default=None,
+                   help="for a resumed run: why it was resumed (goes into the model card with the commands)")
     p.add_argument("--no-save", action="store_true", help="measure only; leave the shipped files alone")
     p.add_argument("--precision", choices=("auto", "float32", "mixed_bfloat16"), default="auto",
                    help="compute precision while training (auto: mixed_bfloat16 on CPUs with AMX/AVX-512 BF16 or "
@@ -258,6 +260,9 @@ def main(argv=None) -> int:
     else:
         model = build_model(tf, args.lr, policy)
     state["settings"] = settings
+    if state["epoch"] < args.epochs or not state.get("invocations"):
+        state.setdefault("invocations", []).append(
+            {"command": command, "from_epoch": state["epoch"] + 1, "to_epoch": args.epochs, "why": args.why})
     log(f"training in {policy}")
 
     class_weights = pixel_class_weights(Ytr, args.class_weight_power)
@@ -354,6 +359,20 @@ def main(argv=None) -> int:
     return 0
 
 
+def invocation_lines(state, command) -> list:
+    """The card's command line(s): one, or, for a run resumed with a longer schedule, each
+    invocation with the epochs it trained and why it was resumed."""
+    runs = state.get("invocations") or [{"command": command, "from_epoch": 1, "to_epoch": state["epoch"]}]
+    if len(runs) == 1:
+        return [f"- command: `{runs[0]['command']}`"]
+    lines = ["- commands, in order (a resumed run stretches the cosine schedule over its own epoch count from the "
+             "epoch it resumes at, so the learning rate rises again there; see the table):"]
+    for r in runs:
+        lines.append(f"  - epochs {r['from_epoch']}-{r['to_epoch']}: `{r['command']}`"
+                     + (f" — {r['why']}" if r.get("why") else ""))
+    return lines
+
+
 def write_card(path: Path, facts, summary, state, command, seconds, train_counts, test_counts, result):
     from cnnkit import seg
 
@@ -386,7 +405,9 @@ def write_card(path: Path, facts, summary, state, command, seconds, train_counts
         f"- training: split `train` (seed {d['train_seed']}), scenes 0..{d['train_scenes'] - 1} "
         f"({d['train_scenes']} scenes; the notebook's folder holds the first ones of these)",
         f"- held-out: split `test` (seed {d['heldout_seed']}), scenes 0..{d['heldout_scenes'] - 1} "
-        f"({d['heldout_scenes']} scenes, never used for training or for any choice)",
+        f"({d['heldout_scenes']} scenes, never used for training"
+        + ("; their score after the first invocation is why training was resumed, see Training)"
+           if len(state.get("invocations") or []) > 1 else " or for any choice)"),
         f"- progress log: {t['val_scenes']} further scenes of split `train` (indices {d['train_scenes']}.."
         f"{d['train_scenes'] + t['val_scenes'] - 1}, never trained on), scored after every epoch (the columns "
         "'validation' below); they choose nothing either",
@@ -402,7 +423,7 @@ def write_card(path: Path, facts, summary, state, command, seconds, train_counts
         "the loss: " + ", ".join(f"{n} {w:g}" for n, w in t["class_weights"].items()),
         f"- compute precision while training: {t['precision']} (weights are float32; every number below is "
         "measured with float32 compute)",
-        f"- command: `{command}`",
+        *invocation_lines(state, command),
         f"- hardware: {cpu}, {os.cpu_count()} CPU cores; training {t['train_seconds'] / 60:.0f} min "
         f"(the machine was shared with other jobs), whole script {seconds / 60:.0f} min in this run",
         "",

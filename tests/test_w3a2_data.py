@@ -390,19 +390,8 @@ def test_reference_unet_is_the_spec_model(reference_unet):
     assert rows[-1][:4] == ["Conv2D", (None, 96, 128, 23), 759, "same"]
 
 
-# Issue 12 is open on this: the shipped U-Net was trained on generator 1.1.0 scenes (pixel accuracy
-# 0.878, mean IoU 0.507 on held-out scenes, below the 0.90 / 0.60 target) and the generator has
-# changed since.  strict: once scripts/w3a2_train_unet.py ships weights that reach the target,
-# these two tests pass, and the marker must go.
-UNET_BELOW_TARGET = pytest.mark.xfail(
-    strict=True, reason="issue 12 open: shipped U-Net predates generator 2.0.0 and is below target "
-    "(0.878 / 0.507 < 0.90 / 0.60); retrain with scripts/w3a2_train_unet.py")
-
-
-@UNET_BELOW_TARGET
 def test_manifest_entry_and_model_card():
     rec = files.verify(seg.weights_path())
-    assert rec["pixel_accuracy"] >= 0.90 and rec["mean_iou"] >= 0.6
     assert rec["baseline_colour"]["pixel_accuracy"] < rec["pixel_accuracy"] - 0.2
     assert rec["data"]["generator_version"] == streets.GENERATOR_VERSION
     assert rec["data"]["probe_sha256"] == streets.scenes_checksum("train", 2), \
@@ -417,7 +406,16 @@ def test_manifest_entry_and_model_card():
     assert seg.weights_path().stat().st_size < 12_000_000
 
 
-@UNET_BELOW_TARGET
+# Issue 12 is open on this: the shipped U-Net (20 epochs on generator 2.0.0 scenes) reaches mean IoU
+# 0.606 but pixel accuracy 0.897 on the held-out scenes, just below the 0.90 target.  strict: once
+# scripts/w3a2_train_unet.py ships weights that reach both, this test passes and the marker must go.
+@pytest.mark.xfail(strict=True, reason="issue 12 open: shipped U-Net's held-out pixel accuracy 0.897 < 0.90 "
+                   "(mean IoU 0.606 reaches 0.60); scripts/w3a2_train_unet.py")
+def test_shipped_unet_reaches_the_issue_target_on_held_out_scenes():
+    rec = files.verify(seg.weights_path())
+    assert rec["pixel_accuracy"] >= 0.90 and rec["mean_iou"] >= 0.6, (rec["pixel_accuracy"], rec["mean_iou"])
+
+
 def test_load_unet_weights_into_the_reference_model(tf, reference_unet, capsys):
     info = seg.load_unet_weights(reference_unet)
     assert info["mean_iou"] >= 0.6
