@@ -40,6 +40,7 @@ import json
 import math
 import os
 import platform
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -220,7 +221,13 @@ def main(argv=None) -> int:
                    help="compute precision while training (auto: mixed_bfloat16 on CPUs with AMX/AVX-512 BF16 or "
                         "on a GPU; weights are float32 either way, and everything is measured in float32)")
     args = p.parse_args(argv)
-    command = "python scripts/w3a2_train_unet.py" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))
+    given = list(argv if argv is not None else sys.argv[1:])
+    for k in range(len(given) - 1, -1, -1):  # the reason for a resume is shown beside the command, not in it
+        if given[k].startswith("--why="):
+            del given[k]
+        elif given[k] == "--why":
+            del given[k:k + 2]
+    command = "python scripts/w3a2_train_unet.py" + (" " + shlex.join(given) if given else "")
     t_start = time.perf_counter()
 
     from cnnkit.setup import quiet_tensorflow

@@ -406,14 +406,21 @@ def test_manifest_entry_and_model_card():
     assert seg.weights_path().stat().st_size < 12_000_000
 
 
-# Issue 12 is open on this: the shipped U-Net (20 epochs on generator 2.0.0 scenes) reaches mean IoU
-# 0.606 but pixel accuracy 0.897 on the held-out scenes, just below the 0.90 target.  strict: once
-# scripts/w3a2_train_unet.py ships weights that reach both, this test passes and the marker must go.
-@pytest.mark.xfail(strict=True, reason="issue 12 open: shipped U-Net's held-out pixel accuracy 0.897 < 0.90 "
-                   "(mean IoU 0.606 reaches 0.60); scripts/w3a2_train_unet.py")
 def test_shipped_unet_reaches_the_issue_target_on_held_out_scenes():
     rec = files.verify(seg.weights_path())
     assert rec["pixel_accuracy"] >= 0.90 and rec["mean_iou"] >= 0.6, (rec["pixel_accuracy"], rec["mean_iou"])
+
+
+# Issue 12 is open on this: on the card's 300 held-out scenes the shipped U-Net reaches the target by
+# a hair (pixel accuracy 0.9002, mean IoU 0.616), but on the 100 the notebook evaluates (the shipped
+# carla_heldout.npz, the first 100 of those 300) pixel accuracy is 0.898.  strict: once a retrained
+# U-Net reaches 0.90 / 0.60 there as well, this test passes and the marker must go.
+@pytest.mark.xfail(strict=True, reason="issue 12 open: pixel accuracy 0.898 < 0.90 on the notebook's 100 "
+                   "held-out scenes (0.9002 on the card's 300); retrain longer with scripts/w3a2_train_unet.py")
+def test_shipped_unet_reaches_the_target_on_the_notebooks_held_out_scenes(tf, reference_unet):
+    seg.load_unet_weights(reference_unet)
+    result = seg.evaluate_segmentation(reference_unet, *seg.load_heldout())
+    assert result["pixel_accuracy"] >= 0.90 and result["mean_iou"] >= 0.6, result
 
 
 def test_load_unet_weights_into_the_reference_model(tf, reference_unet, capsys):
