@@ -177,12 +177,6 @@ def test_shipped_encoder_separates_unseen_people(encoder):
     assert acc > 0.85, (np.round(same, 2), np.round(diff, 2))
 
 
-# Issue 13 is open on this: the shipped encoder is an interim run (verification accuracy 0.931 at
-# the threshold 0.7 on unseen people, rank-1 0.977) with no measured manifest entry and no card.
-# strict: once scripts/w4a1_train_face_encoder.py ships an encoder that reaches the targets (it
-# records both numbers and writes the card), this test passes and the marker must go.
-@pytest.mark.xfail(strict=True, reason="issue 13 open: interim face encoder below target (verification 0.931 "
-                   "< 0.95 at threshold 0.7), no model card; run scripts/w4a1_train_face_encoder.py")
 def test_manifest_and_card_report_the_targets_on_unseen_people():
     entry = files.verify(files.weights_dir() / face.ENCODER_FILE)
     assert entry["threshold"] == 0.7
