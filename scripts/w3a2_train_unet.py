@@ -267,8 +267,9 @@ def main(argv=None) -> int:
     else:
         model = build_model(tf, args.lr, policy)
     state["settings"] = settings
-    if state["epoch"] < args.epochs or not state.get("invocations"):
-        state.setdefault("invocations", []).append(
+    runs = state.setdefault("invocations", [])
+    if not runs or runs[-1]["to_epoch"] != args.epochs:  # a new schedule; resuming a cut-off run is not one
+        runs.append(
             {"command": command, "from_epoch": state["epoch"] + 1, "to_epoch": args.epochs, "why": args.why})
     log(f"training in {policy}")
 
@@ -413,8 +414,8 @@ def write_card(path: Path, facts, summary, state, command, seconds, train_counts
         f"({d['train_scenes']} scenes; the notebook's folder holds the first ones of these)",
         f"- held-out: split `test` (seed {d['heldout_seed']}), scenes 0..{d['heldout_scenes'] - 1} "
         f"({d['heldout_scenes']} scenes, never used for training"
-        + ("; their score after the first invocation is why training was resumed, see Training)"
-           if len(state.get("invocations") or []) > 1 else " or for any choice)"),
+        + ("; their score is why training was resumed, see Training)"
+           if any(r.get("why") for r in state.get("invocations") or []) else " or for any choice)"),
         f"- progress log: {t['val_scenes']} further scenes of split `train` (indices {d['train_scenes']}.."
         f"{d['train_scenes'] + t['val_scenes'] - 1}, never trained on), scored after every epoch (the columns "
         "'validation' below); they choose nothing either",
