@@ -19,9 +19,19 @@ shipped).  Like ImageNet for the original course, the task is *different* from t
 Picture ``index`` of a split shows class ``index % 52`` and is drawn from its own stream
 ``np.random.default_rng([seed, split_code, index])``; ``source_picture(index, split)``
 returns it as a ``(size, size, 3)`` uint8 array.
+
+**Procedural species** (``n_species`` > 0, an option of the training script): ``n_species`` further
+classes, each an invented quadruped species (``procedural_species(i)``): narrow random ranges of
+every body proportion (within the spans of the named non-alpaca species), one ear, tail, horn and
+hump type, 1-3 coats, sometimes spots or stripes.  Telling 100 such species apart needs the shape
+cues that also tell an alpaca apart (neck length and angle, ears, wool), much as ImageNet's many
+dog breeds teach fine shape.  No species has the alpaca's ears, neck length, neck angle and wool
+together (``overlaps_alpaca``).  Then picture ``index`` shows class ``index % (52 + n_species)``;
+with ``n_species=0`` every picture is exactly the 52-class task's.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -31,10 +41,13 @@ from cnnkit import alpacas
 from cnnkit.alpacas import _Pen, _choice, _jit, _mix, _shade, _tufts_in_ellipse
 
 __all__ = ["GENERATOR_VERSION", "SEEDS", "ANIMALS", "OBJECTS", "SHAPES", "TEXTURES", "CLASS_NAMES",
-           "EXTRA_SPECIES", "source_class", "source_picture", "source_batch"]
+           "EXTRA_SPECIES", "SPECIES_VERSION", "procedural_species", "overlaps_alpaca", "class_names",
+           "source_class", "source_picture", "source_batch"]
 
 #: Bump when a change to the drawing code changes any pixel.
 GENERATOR_VERSION = "1.0.0"
+#: Bump when a change alters any procedural species (``procedural_species``).
+SPECIES_VERSION = "1.0.0"
 SEEDS = {"train": 5101, "test": 5202}
 _SPLIT_CODE = {"train": 0, "test": 1}
 
@@ -113,9 +126,70 @@ CLASS_NAMES = ANIMALS + OBJECTS + SHAPES + TEXTURES
 assert "alpaca" not in CLASS_NAMES and "llama" not in CLASS_NAMES
 
 
-def source_class(index: int) -> int:
-    """The class of picture ``index`` (the same in every split): ``index % 52``."""
-    return int(index) % len(CLASS_NAMES)
+_SPECIES_SEED = 4242
+#: Body proportions a procedural species draws its narrow ranges from.
+_PROPORTIONS = ("bh", "hl", "legw", "neck_len", "neck_ang", "neck_w", "head_len", "head_h", "snout", "ear_len",
+                "fluff_body", "fluff_neck", "fluff_leg", "topknot")
+
+
+def _named_non_alpacas() -> dict:
+    return {n: s for n, s in {**alpacas.SPECIES, **EXTRA_SPECIES}.items() if n != "alpaca"}
+
+
+def overlaps_alpaca(spec: dict) -> bool:
+    """True when ``spec`` could draw an alpaca-like animal: banana ears *and* neck length, neck angle
+    and body wool ranges that all overlap the alpaca's."""
+    alpaca = alpacas.SPECIES["alpaca"]
+
+    def overlap(key):
+        return min(spec[key][0], spec[key][-1]) <= max(alpaca[key]) and max(spec[key]) >= min(alpaca[key])
+
+    return "banana" in spec["ears"] and all(overlap(k) for k in ("neck_len", "neck_ang", "fluff_body"))
+
+
+@functools.lru_cache(maxsize=None)
+def procedural_species(i: int) -> dict:
+    """Invented species ``i`` (a species dict for ``alpacas.sample_animal``; do not modify it).
+
+    Each proportion is a range 15 % as wide as its span over the named non-alpaca species, placed
+    at random inside that span; ear, tail, horn and hump types are one of theirs; 1-3 of their coats.
+    Redrawn (from the same stream) while ``overlaps_alpaca``.
+    """
+    named = _named_non_alpacas()
+    span = {k: (min(min(s[k]) for s in named.values()), max(max(s[k]) for s in named.values())) for k in _PROPORTIONS}
+    kinds = {k: sorted({v for s in named.values() for v in s[k]}, key=str) for k in ("ears", "tail", "horns", "humps")}
+    coats = sorted({c for s in named.values() for c in s["coats"]})
+    rng = np.random.default_rng([_SPECIES_SEED, int(i)])
+    while True:
+        spec = {}
+        for k in _PROPORTIONS:
+            lo, hi = span[k]
+            w = 0.15 * (hi - lo)
+            c = rng.uniform(lo + w / 2, hi - w / 2)
+            spec[k] = (float(c - w / 2), float(c + w / 2))
+        for k, values in kinds.items():
+            spec[k] = (values[int(rng.integers(len(values)))],)
+        if not overlaps_alpaca(spec):
+            break
+    spec.update(name=f"species {int(i):03d}", mane=bool(rng.random() < 0.3), camel_neck=bool(spec["humps"][0] > 0),
+                coats=[coats[j] for j in rng.choice(len(coats), int(rng.integers(1, 4)), replace=False)],
+                patchy=float(rng.uniform(0, 0.5)) * float(rng.random() < 0.5), face_dark=float(rng.uniform(0, 0.4)),
+                poses={"stand": 0.5, "walk": 0.2, "lie": 0.1, "graze": 0.1, "front": 0.1})
+    if rng.random() < 0.15:
+        spec.update(spots=1.0, pattern_colour=coats[int(rng.integers(len(coats)))])
+    elif rng.random() < 0.1:
+        spec.update(stripes=1.0, pattern_colour=coats[int(rng.integers(len(coats)))])
+    return spec
+
+
+def class_names(n_species: int = 0) -> list[str]:
+    """The classes of the task with ``n_species`` procedural species: ``CLASS_NAMES`` + ``species 000`` ..."""
+    return CLASS_NAMES + [f"species {i:03d}" for i in range(int(n_species))]
+
+
+def source_class(index: int, n_species: int = 0) -> int:
+    """The class of picture ``index`` (the same in every split): ``index % (52 + n_species)``."""
+    return int(index) % (len(CLASS_NAMES) + int(n_species))
 
 
 def _colour(rng):
@@ -413,15 +487,18 @@ def _render(rng, name, W, H):
     else:
         portrait = rng.random() < 0.15
         n = 1 if portrait else int(rng.choice([1, 2, 3], p=[0.7, 0.2, 0.1]))
-        spec = alpacas.SPECIES.get(name) or EXTRA_SPECIES[name]
+        spec = (procedural_species(int(name.split()[1])) if name.startswith("species ")
+                else alpacas.SPECIES.get(name) or EXTRA_SPECIES[name])
         alpacas._animals(canvas, rng, [spec] * n, horizon, portrait)
     if fence is not None:
         fence(canvas)
     return canvas.convert("RGB")
 
 
-def source_picture(index: int, split: str = "train", size: int = 128, seed: int | None = None) -> np.ndarray:
-    """Picture ``index`` of the source task as a ``(size, size, 3)`` uint8 array (class ``source_class(index)``).
+def source_picture(index: int, split: str = "train", size: int = 128, seed: int | None = None,
+                   n_species: int = 0) -> np.ndarray:
+    """Picture ``index`` of the source task as a ``(size, size, 3)`` uint8 array (class
+    ``source_class(index, n_species)``).
 
     Drawn at 150-400 px with an aspect of 0.6-1.8, then resized to ``size x size`` (bilinear,
     like the notebook's loader), with the alpaca pictures' camera stage.
@@ -432,13 +509,14 @@ def source_picture(index: int, split: str = "train", size: int = 128, seed: int 
     long_side = rng.uniform(150, 400)
     W, H = (long_side, long_side / aspect) if aspect >= 1 else (long_side * aspect, long_side)
     W, H = int(max(W, 96)), int(max(H, 96))
-    img = _render(rng, CLASS_NAMES[source_class(index)], W, H)
+    img = _render(rng, class_names(n_species)[source_class(index, n_species)], W, H)
     img = alpacas._camera(img, rng)
     return np.asarray(img.resize((size, size), Image.BILINEAR))
 
 
-def source_batch(start: int, count: int, split: str = "train", size: int = 128) -> tuple[np.ndarray, np.ndarray]:
+def source_batch(start: int, count: int, split: str = "train", size: int = 128,
+                 n_species: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Pictures ``start .. start+count-1``: ``(X uint8 (count, size, size, 3), y int32 (count,))``."""
-    X = np.stack([source_picture(k, split, size) for k in range(start, start + count)])
-    y = np.array([source_class(k) for k in range(start, start + count)], dtype=np.int32)
+    X = np.stack([source_picture(k, split, size, n_species=n_species) for k in range(start, start + count)])
+    y = np.array([source_class(k, n_species) for k in range(start, start + count)], dtype=np.int32)
     return X, y

@@ -3,10 +3,11 @@
     nohup nice -n 10 .venv/bin/python scripts/w2a2_train_mobilenet_base.py > build/w2a2/train.log 2>&1 &
 
 The network is ``tf.keras.applications.MobileNetV2(include_top=False, alpha=1.0, weights=None)``
-(2,257,984 parameters) with a temporary head (global average pooling + ``Dense(52)``), trained
-from random initialisation on ``cnnkit.objects`` (52 classes of animals, objects, shapes and
-textures; **no alpacas**).  Inputs go through ``mobilenet_v2.preprocess_input`` ([0, 255] ->
-[-1, 1]), as for the ImageNet weights, so the transfer notebook treats both alike.
+(2,257,984 parameters) with a temporary head (global average pooling + ``Dense(52 + --species)``),
+trained from random initialisation on ``cnnkit.objects`` (52 classes of animals, objects, shapes
+and textures, plus ``--species`` invented quadruped species; **no alpacas**).  Inputs go through
+``mobilenet_v2.preprocess_input`` ([0, 255] -> [-1, 1]), as for the ImageNet weights, so the
+transfer notebook treats both alike.
 
 Steps (each resumable; a cut-off run loses at most one epoch):
 
@@ -52,14 +53,16 @@ def log(msg: str) -> None:
 
 # ----------------------------------------------------------------------------- picture cache
 def _draw_chunk(job):
-    split, start, count, size = job
+    split, start, count, size, n_species = job
     from cnnkit import objects
 
-    return objects.source_batch(start, count, split, size)[0]
+    return objects.source_batch(start, count, split, size, n_species)[0]
 
 
-def picture_cache(split: str, n: int, size: int, cache_dir: Path, workers: int, chunk: int = 1000, start: int = 0):
-    """Pictures ``start..start+n-1`` of a source split as a read-only uint8 memmap ``(n, size, size, 3)``.
+def picture_cache(split: str, n: int, size: int, cache_dir: Path, workers: int, chunk: int = 1000, start: int = 0,
+                  n_species: int = 0):
+    """Pictures ``start..start+n-1`` of a source split (with ``n_species`` procedural species) as a
+    read-only uint8 memmap ``(n, size, size, 3)``.
 
     The drawing resumes where it stopped: ``<file>.done`` holds the number of pictures written.
     """
@@ -68,19 +71,20 @@ def picture_cache(split: str, n: int, size: int, cache_dir: Path, workers: int, 
     import numpy as np
 
     cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / f"source_{split}_{size}px_v{objects.GENERATOR_VERSION}_{start}+{n}.u8"
+    species = f"_species{n_species}v{objects.SPECIES_VERSION}" if n_species else ""
+    path = cache_dir / f"source_{split}_{size}px_v{objects.GENERATOR_VERSION}{species}_{start}+{n}.u8"
     done_file = path.with_suffix(".done")
     done = int(done_file.read_text()) if done_file.exists() and path.exists() else 0
     if done < n:
         mm = np.memmap(path, dtype=np.uint8, mode="r+" if path.exists() else "w+", shape=(n, size, size, 3))
-        jobs = [(split, start + s, min(chunk, n - s), size) for s in range(done, n, chunk)]
+        jobs = [(split, start + s, min(chunk, n - s), size, n_species) for s in range(done, n, chunk)]
         t0 = time.time()
         log(f"drawing {n - done} {split} pictures at {size} px into {path.name} ({workers} processes)")
         if workers > 1:
             import multiprocessing as mp
 
             with mp.get_context("fork").Pool(workers) as pool:
-                for (sp, s, c, _), X in zip(jobs, pool.imap(_draw_chunk, jobs)):
+                for (sp, s, c, _, _), X in zip(jobs, pool.imap(_draw_chunk, jobs)):
                     mm[s - start:s - start + c] = X
                     mm.flush()
                     done_file.write_text(str(s - start + c))
@@ -191,6 +195,8 @@ def main(argv=None) -> int:
     p.add_argument("--size", type=int, default=96, help="training resolution (square)")
     p.add_argument("--train-images", type=int, default=31200)
     p.add_argument("--test-images", type=int, default=2080)
+    p.add_argument("--species", type=int, default=0,
+                   help="procedural quadruped species added as classes (cnnkit.objects.procedural_species)")
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=2e-3)
@@ -215,15 +221,15 @@ def main(argv=None) -> int:
     work = Path(args.work_dir)
     ckpt_dir = work / args.run_name
     ckpt_dir.mkdir(parents=True, exist_ok=True)
-    n_classes = len(objects.CLASS_NAMES)
+    n_classes = len(objects.class_names(args.species))
     log(command)
     log(f"TF {tf.__version__}, {os.cpu_count()} CPUs, oneDNN={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}, "
         f"GPUs {len(tf.config.list_physical_devices('GPU'))}")
 
-    X_train = picture_cache("train", args.train_images, args.size, work / "cache", args.workers)
-    X_test = picture_cache("test", args.test_images, args.size, work / "cache", args.workers)
-    y_train = np.array([objects.source_class(k) for k in range(args.train_images)], np.int32)
-    y_test = np.array([objects.source_class(k) for k in range(args.test_images)], np.int32)
+    X_train = picture_cache("train", args.train_images, args.size, work / "cache", args.workers, n_species=args.species)
+    X_test = picture_cache("test", args.test_images, args.size, work / "cache", args.workers, n_species=args.species)
+    y_train = np.array([objects.source_class(k, args.species) for k in range(args.train_images)], np.int32)
+    y_test = np.array([objects.source_class(k, args.species) for k in range(args.test_images)], np.int32)
 
     tf.keras.utils.set_random_seed(args.seed)
     model, base = build(tf, args.size, n_classes)
@@ -292,8 +298,9 @@ def main(argv=None) -> int:
     log(f"training done ({time.time() - t_run:.0f} s in this process)")
 
     # --- BatchNorm statistics at the notebook's resolution, held-out accuracy at both sizes
-    X_cal = picture_cache("train", args.recalibrate_images, 160, work / "cache", args.workers, start=args.train_images)
-    X_test160 = picture_cache("test", args.test_images, 160, work / "cache", args.workers)
+    X_cal = picture_cache("train", args.recalibrate_images, 160, work / "cache", args.workers, start=args.train_images,
+                          n_species=args.species)
+    X_test160 = picture_cache("test", args.test_images, 160, work / "cache", args.workers, n_species=args.species)
     model160, base160 = build(tf, 160, n_classes)
     model160.set_weights(model.get_weights())
     before = {"train_size": top1(tf, model, X_test, y_test), "160": top1(tf, model160, X_test160, y_test)}
@@ -321,7 +328,8 @@ def main(argv=None) -> int:
         "storage": "Keras .weights.h5, every array float16",
         "source_task": {"generator": "cnnkit.objects.source_picture", "generator_version": objects.GENERATOR_VERSION,
                         "seeds": objects.SEEDS, "classes": n_classes, "train_images": args.train_images,
-                        "test_images": args.test_images, "size": args.size, "alpacas": 0},
+                        "test_images": args.test_images, "size": args.size, "alpacas": 0,
+                        "procedural_species": args.species, "species_version": objects.SPECIES_VERSION},
         "training": {"epochs": args.epochs, "batch_size": args.batch_size, "optimizer": "Adam",
                      "learning_rate": f"warm-up to {args.lr:g} over {warmup} steps, cosine decay to {args.lr * 0.01:g}",
                      "loss": "softmax cross-entropy, label smoothing 0.1", "seed": args.seed,
@@ -348,6 +356,9 @@ def write_model_card(path: Path, rec: dict, made_by: str) -> None:
     """The model card, from the manifest entry (``scripts/w2a2_transfer_gain.py`` adds ``transfer``);
     recorded in the manifest when it is a shipped file."""
     st, tr, acc = rec["source_task"], rec["training"], rec["source_top1"]
+    n_species = st.get("procedural_species", 0)
+    species = (f", {n_species} procedural quadruped species (version {st['species_version']}; none with the alpaca's "
+               "ears, neck length, neck angle and wool together)") if n_species else ""
     rows = "\n".join(f"| {h['epoch']} | {h['train_loss']:.3f} | {h['train_accuracy']:.3f} | {h['test_top1']:.3f} | "
                      f"{h['seconds']:.0f} |" for h in rec["history"])
     transfer = rec.get("transfer")
@@ -386,7 +397,7 @@ was trained from scratch on the course's own drawn pictures and is only as good 
 | file | {rec['storage']}, {rec['bytes'] / 1e6:.1f} MB, sha256 `{rec['sha256']}` |
 | loading | `tf.keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False, weights=<this file>)` |
 | input | `tf.keras.applications.mobilenet_v2.preprocess_input` ([0, 255] -> [-1, 1]), like the ImageNet weights |
-| source task | `{st['generator']}` version {st['generator_version']}, seeds {st['seeds']}: {st['classes']} classes (16 animals, 16 objects, 10 shapes, 10 textures; **no alpacas, no llamas**), {st['train_images']:,} training and {st['test_images']:,} held-out pictures drawn at {st['size']} x {st['size']} px |
+| source task | `{st['generator']}` version {st['generator_version']}, seeds {st['seeds']}: {st['classes']} classes (16 animals, 16 objects, 10 shapes, 10 textures{species}; **no alpacas, no llamas**), {st['train_images']:,} training and {st['test_images']:,} held-out pictures drawn at {st['size']} x {st['size']} px |
 | training | {tr['epochs']} epochs, batch {tr['batch_size']}, {tr['optimizer']}, learning rate {tr['learning_rate']}, {tr['loss']}; random crop, mirror, rotation, brightness/contrast; seed {tr['seed']} |
 | BatchNorm | {rec['batchnorm']} |
 | held-out top-1 (source task) | {acc[f"{st['size']}px"]:.3f} at {st['size']} px; at 160 px {acc['160px_before_recalibration']:.3f} before and {acc['160px']:.3f} after the BatchNorm recalibration; **{acc['160px_float16']:.3f} as shipped (float16)** |

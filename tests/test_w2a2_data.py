@@ -201,6 +201,26 @@ def test_source_task_has_no_alpacas_and_draws_every_class():
     assert objects.source_class(52 * 3 + 5) == 5
 
 
+def test_procedural_species_are_new_quadrupeds_and_never_alpaca_like():
+    assert objects.overlaps_alpaca(alpacas.SPECIES["alpaca"])  # the rule catches the alpaca itself
+    assert not any(objects.overlaps_alpaca(s) for s in alpacas.SPECIES.values() if s is not alpacas.SPECIES["alpaca"])
+    species = [objects.procedural_species(i) for i in range(200)]
+    assert not any(objects.overlaps_alpaca(s) for s in species)
+    assert len({(s["neck_len"], s["ears"], s["coats"][0]) for s in species}) == 200  # all different
+    for s in species[:20]:
+        for k, (lo, hi) in ((k, s[k]) for k in ("neck_len", "bh", "ear_len")):
+            assert 0 < hi - lo < 0.3 and lo >= 0, (s["name"], k, lo, hi)
+    names = objects.class_names(100)
+    assert len(names) == len(set(names)) == 152 and names[:52] == objects.CLASS_NAMES
+    assert not {"alpaca", "llama"} & set(names)
+    assert objects.source_class(152 + 60, 100) == 60 and objects.source_class(52 + 60) == 8
+    X, y = objects.source_batch(52, 3, size=64, n_species=100)
+    assert y.tolist() == [52, 53, 54] and all(X[k].std() > 5 for k in range(3))
+    np.testing.assert_array_equal(objects.source_picture(53, size=64, n_species=100), X[1])
+    # without species, every picture is the 52-class task's (the shipped base's cache stays valid)
+    np.testing.assert_array_equal(objects.source_picture(53, size=64, n_species=0), objects.source_picture(53, size=64))
+
+
 # ================================================================== base weights
 def test_shipped_base_weights_load_and_match_the_manifest(tf, empty_keras_cache):
     weights = transfer.mobilenet_base_weights()
