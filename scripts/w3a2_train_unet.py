@@ -371,6 +371,9 @@ def invocation_lines(state, command) -> list:
     """The card's command line(s): one, or, for a run resumed with a longer schedule, each
     invocation with the epochs it trained and why it was resumed."""
     runs = state.get("invocations") or [{"command": command, "from_epoch": 1, "to_epoch": state["epoch"]}]
+    # a run trained with --no-save and then written by the same command without it is one run: show the
+    # command that writes the file
+    runs = [{**r, "command": r["command"].replace(" --no-save", "")} for r in runs]
     if len(runs) == 1:
         return [f"- command: `{runs[0]['command']}`"]
     lines = ["- commands, in order (a resumed run stretches the cosine schedule over its own epoch count from the "

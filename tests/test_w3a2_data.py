@@ -200,6 +200,19 @@ def test_training_script_resize_equals_the_pipeline(tf):
     mod.check_pipeline(tf)  # raises SystemExit on a difference
 
 
+def test_training_script_card_shows_the_commands_that_write_the_file():
+    spec = importlib.util.spec_from_file_location("w3a2_train_unet", ROOT / "scripts" / "w3a2_train_unet.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    cmd = "python scripts/w3a2_train_unet.py --run r --epochs 30"
+    one = mod.invocation_lines({"invocations": [{"command": cmd + " --no-save", "from_epoch": 1, "to_epoch": 30}]}, cmd)
+    assert one == [f"- command: `{cmd}`"]  # trained with --no-save, then written by the same command without it
+    two = mod.invocation_lines({"invocations": [{"command": cmd, "from_epoch": 1, "to_epoch": 30},
+                                                {"command": cmd.replace("30", "36"), "from_epoch": 31, "to_epoch": 36,
+                                                 "why": "short of the target"}]}, cmd)
+    assert len(two) == 3 and "epochs 31-36" in two[2] and two[2].endswith("— short of the target")
+
+
 def test_heldout_scenes_and_create_mask(tf):
     X, Y = seg.heldout_scenes(2)
     assert X.shape == (2, 96, 128, 3) and X.dtype == np.float32 and Y.shape == (2, 96, 128, 1) and Y.dtype == np.uint8
