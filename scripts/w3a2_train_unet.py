@@ -215,7 +215,8 @@ def main(argv=None) -> int:
     p.add_argument("--resume", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--run", default="main", help="name of the checkpoint folder under build/w3a2/")
     p.add_argument("--why", default=None,
-                   help="for a resumed run: why it was resumed (goes into the model card with the commands)")
+                   help="why this run was made or resumed (e.g. an earlier score on the held-out scenes); goes into "
+                        "the model card beside the command")
     p.add_argument("--no-save", action="store_true", help="measure only; leave the shipped files alone")
     p.add_argument("--precision", choices=("auto", "float32", "mixed_bfloat16"), default="auto",
                    help="compute precision while training (auto: mixed_bfloat16 on CPUs with AMX/AVX-512 BF16 or "
@@ -271,6 +272,8 @@ def main(argv=None) -> int:
     if not runs or runs[-1]["to_epoch"] != args.epochs:  # a new schedule; resuming a cut-off run is not one
         runs.append(
             {"command": command, "from_epoch": state["epoch"] + 1, "to_epoch": args.epochs, "why": args.why})
+    elif args.why:  # the reason for the run, given when it is written
+        runs[-1]["why"] = args.why
     log(f"training in {policy}")
 
     class_weights = pixel_class_weights(Ytr, args.class_weight_power)
@@ -375,7 +378,7 @@ def invocation_lines(state, command) -> list:
     # command that writes the file
     runs = [{**r, "command": r["command"].replace(" --no-save", "")} for r in runs]
     if len(runs) == 1:
-        return [f"- command: `{runs[0]['command']}`"]
+        return [f"- command: `{runs[0]['command']}`" + (f" — {runs[0]['why']}" if runs[0].get("why") else "")]
     lines = ["- commands, in order (a resumed run stretches the cosine schedule over its own epoch count from the "
              "epoch it resumes at, so the learning rate rises again there; see the table):"]
     for r in runs:
@@ -417,7 +420,7 @@ def write_card(path: Path, facts, summary, state, command, seconds, train_counts
         f"({d['train_scenes']} scenes; the notebook's folder holds the first ones of these)",
         f"- held-out: split `test` (seed {d['heldout_seed']}), scenes 0..{d['heldout_scenes'] - 1} "
         f"({d['heldout_scenes']} scenes, never used for training"
-        + ("; their score is why training was resumed, see Training)"
+        + ("; scores of earlier weights on them are why this run was made or resumed, see Training)"
            if any(r.get("why") for r in state.get("invocations") or []) else " or for any choice)"),
         f"- progress log: {t['val_scenes']} further scenes of split `train` (indices {d['train_scenes']}.."
         f"{d['train_scenes'] + t['val_scenes'] - 1}, never trained on), scored after every epoch (the columns "
