@@ -221,6 +221,12 @@ def main(argv=None) -> int:
     work = Path(args.work_dir)
     ckpt_dir = work / args.run_name
     ckpt_dir.mkdir(parents=True, exist_ok=True)
+    if args.resume and (ckpt_dir / "state.json").exists():  # before drawing any picture
+        config = json.loads((ckpt_dir / "state.json").read_text())["config"]
+        for key in ("species", "train_images", "size"):
+            if config.get(key, 0 if key == "species" else None) != getattr(args, key):
+                p.error(f"{ckpt_dir} holds a run with --{key.replace('_', '-')} {config.get(key, 0)}, "
+                        f"not {getattr(args, key)}: give that, another --run-name, or --no-resume")
     n_classes = len(objects.class_names(args.species))
     log(command)
     log(f"TF {tf.__version__}, {os.cpu_count()} CPUs, oneDNN={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}, "
