@@ -224,7 +224,7 @@ def main(argv=None) -> int:
     if args.resume and (ckpt_dir / "state.json").exists():  # before drawing any picture
         config = json.loads((ckpt_dir / "state.json").read_text())["config"]
         for key in ("species", "train_images", "size"):
-            if config.get(key, 0 if key == "species" else None) != getattr(args, key):
+            if config.get(key, 0) != getattr(args, key):  # runs older than --species have none
                 p.error(f"{ckpt_dir} holds a run with --{key.replace('_', '-')} {config.get(key, 0)}, "
                         f"not {getattr(args, key)}: give that, another --run-name, or --no-resume")
     n_classes = len(objects.class_names(args.species))

@@ -222,13 +222,7 @@ def main(argv=None) -> int:
                    help="compute precision while training (auto: mixed_bfloat16 on CPUs with AMX/AVX-512 BF16 or "
                         "on a GPU; weights are float32 either way, and everything is measured in float32)")
     args = p.parse_args(argv)
-    given = list(argv if argv is not None else sys.argv[1:])
-    for k in range(len(given) - 1, -1, -1):  # the reason for a resume is shown beside the command, not in it
-        if given[k].startswith("--why="):
-            del given[k]
-        elif given[k] == "--why":
-            del given[k:k + 2]
-    command = "python scripts/w3a2_train_unet.py" + (" " + shlex.join(given) if given else "")
+    command = recorded_command(argv if argv is not None else sys.argv[1:])
     t_start = time.perf_counter()
 
     from cnnkit.setup import quiet_tensorflow
@@ -370,13 +364,23 @@ def main(argv=None) -> int:
     return 0
 
 
+def recorded_command(argv) -> str:
+    """The command the card records: the arguments that decide the training, shell-quoted.  ``--why`` is
+    shown beside it, and ``--no-save`` is left out: a run trained with it and then written by the same
+    command without it is one run, and the card shows the command that writes the file."""
+    given = list(argv)
+    for k in range(len(given) - 1, -1, -1):
+        if given[k].startswith("--why=") or given[k] == "--no-save":
+            del given[k]
+        elif given[k] == "--why":
+            del given[k:k + 2]
+    return "python scripts/w3a2_train_unet.py" + (" " + shlex.join(given) if given else "")
+
+
 def invocation_lines(state, command) -> list:
     """The card's command line(s): one, or, for a run resumed with a longer schedule, each
     invocation with the epochs it trained and why it was resumed."""
     runs = state.get("invocations") or [{"command": command, "from_epoch": 1, "to_epoch": state["epoch"]}]
-    # a run trained with --no-save and then written by the same command without it is one run: show the
-    # command that writes the file
-    runs = [{**r, "command": r["command"].replace(" --no-save", "")} for r in runs]
     if len(runs) == 1:
         return [f"- command: `{runs[0]['command']}`" + (f" — {runs[0]['why']}" if runs[0].get("why") else "")]
     lines = ["- commands, in order (a resumed run stretches the cosine schedule over its own epoch count from the "

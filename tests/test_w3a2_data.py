@@ -205,8 +205,12 @@ def test_training_script_card_shows_the_commands_that_write_the_file():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     cmd = "python scripts/w3a2_train_unet.py --run r --epochs 30"
-    one = mod.invocation_lines({"invocations": [{"command": cmd + " --no-save", "from_epoch": 1, "to_epoch": 30}]}, cmd)
-    assert one == [f"- command: `{cmd}`"]  # trained with --no-save, then written by the same command without it
+    # trained with --no-save, then written by the same command without it: one run, one command
+    assert mod.recorded_command(["--run", "r", "--no-save", "--epochs", "30", "--why", "a reason"]) == cmd
+    assert mod.recorded_command(["--why=x", "--run", "r", "--epochs", "30"]) == cmd
+    assert mod.recorded_command(["--run", "my run"]).endswith("--run 'my run'")
+    one = mod.invocation_lines({"invocations": [{"command": cmd, "from_epoch": 1, "to_epoch": 30}]}, cmd)
+    assert one == [f"- command: `{cmd}`"]
     why = mod.invocation_lines({"invocations": [{"command": cmd, "from_epoch": 1, "to_epoch": 30, "why": "w"}]}, cmd)
     assert why == [f"- command: `{cmd}` — w"]
     two = mod.invocation_lines({"invocations": [{"command": cmd, "from_epoch": 1, "to_epoch": 30},
