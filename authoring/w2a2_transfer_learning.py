@@ -229,8 +229,8 @@ Keras downloads the first time. This course runs offline, so `mobilenet_base_wei
 - if the official ImageNet file is **already in your Keras cache** (`~/.keras/models/`), it
   returns `"imagenet"` and Keras loads that file;
 - otherwise it returns the path of the course's **own** MobileNetV2 base, trained by the course
-  on tens of thousands of drawn pictures of 52 other classes (sheep, horses, camels, houses, cars,
-  shapes, textures, … — no alpacas). Its model card
+  on tens of thousands of drawn pictures of 152 other classes (sheep, horses, camels, a hundred
+  invented four-legged species, houses, cars, shapes, textures, … — no alpacas). Its model card
   (`datasets/weights/mobilenetv2_synthetic_no_top.md`) says how it was trained and how well it
   transfers.
 

@@ -273,6 +273,10 @@ def main(argv=None) -> int:
             for k, v in enumerate(optimizer.variables):
                 v.assign(opt[f"v{k}"])
             log(f"resumed after epoch {state['epochs_done']} from {ckpt_dir}")
+    runs = state.setdefault("invocations", [])
+    if not runs or runs[-1]["to_epoch"] != args.epochs:  # a new schedule; resuming a cut-off run is not one
+        runs.append({"command": command, "from_epoch": state["epochs_done"] + 1, "to_epoch": args.epochs,
+                     "lr_at_start": float(schedule(optimizer.iterations))})
     t_run = time.time()
     for epoch in range(state["epochs_done"] + 1, args.epochs + 1):
         t0 = time.time()
@@ -348,6 +352,11 @@ def main(argv=None) -> int:
         "history": history,
         "command": command,
     }
+    if len(state["invocations"]) > 1:  # resumed with a longer schedule: each command and what it did to the rate
+        facts["commands"] = state["invocations"]
+        facts["training"]["learning_rate"] += "; " + "; ".join(
+            f"epochs {r['from_epoch']}-{r['to_epoch']} resumed on a cosine stretched to {r['to_epoch']} epochs "
+            f"(the rate rose again to {r['lr_at_start']:.2g})" for r in state["invocations"][1:])
     try:
         rec = files.record(out, made_by=command, **facts)
     except ValueError:  # a trial file outside the datasets folder: no manifest entry
@@ -356,6 +365,14 @@ def main(argv=None) -> int:
     write_model_card(out.with_suffix("").with_suffix(".md"), rec, made_by=command)
     log(f"wrote {out} ({rec['bytes'] / 1e6:.1f} MB, sha256 {rec['sha256'][:12]}...) and its model card")
     return 0
+
+
+def commands_cell(rec: dict) -> str:
+    """The card's command: one, or each invocation of a run resumed with a longer schedule, in order."""
+    runs = rec.get("commands") or []
+    if len(runs) < 2:
+        return f"`{rec['command']}`"
+    return "; then ".join(f"epochs {r['from_epoch']}-{r['to_epoch']}: `{r['command']}`" for r in runs)
 
 
 def write_model_card(path: Path, rec: dict, made_by: str) -> None:
@@ -408,7 +425,7 @@ was trained from scratch on the course's own drawn pictures and is only as good 
 | BatchNorm | {rec['batchnorm']} |
 | held-out top-1 (source task) | {acc[f"{st['size']}px"]:.3f} at {st['size']} px; at 160 px {acc['160px_before_recalibration']:.3f} before and {acc['160px']:.3f} after the BatchNorm recalibration; **{acc['160px_float16']:.3f} as shipped (float16)** |
 | time, hardware | {tr['seconds']} s of training on {tr['hardware']} (shared with other jobs) |
-| command | `{rec['command']}` |
+| command | {commands_cell(rec)} |
 
 | epoch | train loss | train accuracy (augmented) | held-out top-1 | seconds |
 |---|---|---|---|---|
