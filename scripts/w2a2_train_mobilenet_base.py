@@ -387,6 +387,10 @@ def write_model_card(path: Path, rec: dict, made_by: str) -> None:
     transfer = rec.get("transfer")
     if transfer:
         t = transfer
+        beyond = (f" ({100 * (t['ours_mean'] - t['majority_class']):.1f} over always answering the commoner class; "
+                  "bases that learnt nothing can end below it, answering the rarer class)" if "majority_class" in t else "")
+        majority = (f"| always the commoner class of the validation split | {t['majority_class']:.3f} | | |\n"
+                    if "majority_class" in t else "")
         trans = f"""## Transfer to alpaca / not alpaca (`scripts/w2a2_transfer_gain.py`)
 
 The notebook's recipe on the synthetic alpaca folder ({t['train_images']} training / {t['validation_images']}
@@ -402,8 +406,8 @@ frozen base + `GlobalAveragePooling2D` + `Dropout(0.2)` + `Dense(1)`, {t['initia
 | random initialisation, whole network trained, same epochs | {t['scratch_full_mean']:.3f} | {t['scratch_full_min']:.3f} | |
 | a small CNN from scratch (3 conv layers), same epochs | {t['small_cnn_mean']:.3f} | {t['small_cnn_min']:.3f} | |
 | logistic regression on 32x32 pixels | {t['pixels_logreg']:.3f} | | |
-
-Gain over random initialisation: **{100 * (t['ours_mean'] - t['random_mean']):.1f} points**. Measured in
+{majority}
+Gain over random initialisation: **{100 * (t['ours_mean'] - t['random_mean']):.1f} points**{beyond}. Measured in
 {t['seconds']:.0f} s on {t['hardware']}.
 """
     else:

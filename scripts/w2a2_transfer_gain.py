@@ -258,6 +258,7 @@ def main(argv=None) -> int:
     train, val = datasets(tf, folder)
     n_train = sum(int(b.shape[0]) for b, _ in train)
     n_val = sum(int(b.shape[0]) for b, _ in val)
+    val_share = float(np.mean(np.concatenate([labels.numpy() for _, labels in val])))
     log(f"{command}: {n_train} training, {n_val} validation pictures from {folder}; base {weights}")
     t0 = time.time()
     runs = []
@@ -282,6 +283,7 @@ def main(argv=None) -> int:
         if vals:
             summary[f"{name}_mean"] = round(float(np.mean(vals)), 4)
             summary[f"{name}_min"] = round(float(np.min(vals)), 4)
+    summary["majority_class"] = round(max(val_share, 1 - val_share), 4)  # always answering the commoner class
     if not args.skip_baselines:
         summary["pixels_logreg"] = round(pixel_logreg(tf, train, val), 4)
     summary["gain_points"] = round(100 * (summary["ours_mean"] - summary["random_mean"]), 1)

@@ -324,7 +324,11 @@ def test_base_card_lists_each_command_of_a_resumed_run(tmp_path):
     assert two == f"epochs 1-10: `{cmd}`; then epochs 11-16: `{cmd} --epochs 16`"
     card = tmp_path / "card.md"
     mod.write_model_card(card, {**rec, "command": cmd + " --epochs 16", "commands": runs}, made_by=cmd)
-    assert two in card.read_text() and rec["sha256"] in card.read_text()
+    text = card.read_text()
+    assert two in text and rec["sha256"] in text
+    majority = rec["transfer"]["majority_class"]  # the baseline a base that learnt nothing can fall below
+    assert f"| always the commoner class of the validation split | {majority:.3f} |" in text
+    assert f"{100 * (rec['transfer']['ours_mean'] - majority):.1f} over always answering the commoner class" in text
 
 
 # Issue 11 is open on this: the shipped base (52 classes + 100 procedural species, 16 epochs) gives
