@@ -278,7 +278,9 @@ def main(argv=None) -> int:
         runs.append({"command": "an earlier command (not recorded in its checkpoint)", "from_epoch": 1,
                      "to_epoch": state["config"]["epochs"], "lr_at_start": args.lr * 0.05})
     if not runs or runs[-1]["to_epoch"] != args.epochs:  # a new schedule; resuming a cut-off run is not one
-        runs.append({"command": command, "from_epoch": state["epochs_done"] + 1, "to_epoch": args.epochs,
+        # --no-save trains the same way: the command that later writes the file is this one without it
+        runs.append({"command": command.replace(" --no-save", ""), "from_epoch": state["epochs_done"] + 1,
+                     "to_epoch": args.epochs,
                      "lr_at_start": float(schedule(optimizer.iterations))})
     t_run = time.time()
     for epoch in range(state["epochs_done"] + 1, args.epochs + 1):
