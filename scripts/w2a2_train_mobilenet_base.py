@@ -210,7 +210,9 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=None, help=f"weights file (default datasets/weights/{NAME}.weights.h5)")
     p.add_argument("--no-save", action="store_true", help="train and measure, but leave the shipped files alone")
     args = p.parse_args(argv)
-    command = "python scripts/w2a2_train_mobilenet_base.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
+    # --no-save trains the same way: the command recorded (and later writing the file) is the one without it
+    command = "python scripts/w2a2_train_mobilenet_base.py" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:]) if a != "--no-save")
 
     from cnnkit.setup import quiet_tensorflow
     tf = quiet_tensorflow()
@@ -278,9 +280,7 @@ def main(argv=None) -> int:
         runs.append({"command": "an earlier command (not recorded in its checkpoint)", "from_epoch": 1,
                      "to_epoch": state["config"]["epochs"], "lr_at_start": args.lr * 0.05})
     if not runs or runs[-1]["to_epoch"] != args.epochs:  # a new schedule; resuming a cut-off run is not one
-        # --no-save trains the same way: the command that later writes the file is this one without it
-        runs.append({"command": command.replace(" --no-save", ""), "from_epoch": state["epochs_done"] + 1,
-                     "to_epoch": args.epochs,
+        runs.append({"command": command, "from_epoch": state["epochs_done"] + 1, "to_epoch": args.epochs,
                      "lr_at_start": float(schedule(optimizer.iterations))})
     t_run = time.time()
     for epoch in range(state["epochs_done"] + 1, args.epochs + 1):

@@ -132,6 +132,18 @@ def pixel_logreg(tf, train, val) -> float:
     return float(np.mean(logreg_predict(Xtr, ytr, Xva) == yva))
 
 
+def generated_pictures(first: int, n: int, size: int):
+    """Pictures ``first..first+n-1`` of the alpaca generator at ``size`` x ``size``: (uint8 array, labels, kinds)."""
+    import numpy as np
+    from PIL import Image
+
+    from cnnkit import alpacas
+
+    pics = [alpacas.render_picture(i) for i in range(first, first + n)]
+    X = np.stack([np.asarray(im.convert("RGB").resize((size, size), Image.BILINEAR)) for im, _, _ in pics])
+    return X, np.array([lab for _, lab, _ in pics]), np.array([kind for _, _, kind in pics])
+
+
 def frozen_probe(tf, weights, folder, extra: int, size: int = 160) -> dict:
     """How far the base's frozen features go: logistic regression on its pooled 1280 features.
 
@@ -141,9 +153,6 @@ def frozen_probe(tf, weights, folder, extra: int, size: int = 160) -> dict:
     and scored on the last 300, overall and per kind of picture: the ceiling of the frozen
     features when data is not the limit.  A quick measure (about a minute) for comparing bases."""
     import numpy as np
-    from PIL import Image
-
-    from cnnkit import alpacas
 
     base = tf.keras.applications.MobileNetV2(input_shape=(size, size, 3), include_top=False, weights=weights)
 
@@ -161,10 +170,9 @@ def frozen_probe(tf, weights, folder, extra: int, size: int = 160) -> dict:
     out = {"size": size, "folder_pictures": int(len(y)), "folder_cv": round(float(np.mean(cv)), 4),
            "folder_majority": round(float(max(np.mean(y), 1 - np.mean(y))), 4)}
     if extra > 300:
-        pics = [alpacas.render_picture(i) for i in range(1000, 1000 + extra)]
-        Xe = features([np.asarray(im.convert("RGB").resize((size, size), Image.BILINEAR)) for im, _, _ in pics])
-        ye = np.array([lab for _, lab, _ in pics])
-        kinds = np.array([kind for _, _, kind in pics])[-300:]
+        pictures, ye, kinds = generated_pictures(1000, extra, size)
+        Xe = features(list(pictures))
+        kinds = kinds[-300:]
         right = logreg_predict(Xe[:-300], ye[:-300], Xe[-300:], **fit) == ye[-300:]
         out.update(extra_train=extra - 300, extra_test=300, extra_accuracy=round(float(np.mean(right)), 4))
         out["extra_by_kind"] = {k: [int(np.sum(kinds == k)), round(float(np.mean(right[kinds == k])), 2)]
@@ -178,18 +186,9 @@ def learnability(tf, weights, train_pictures: int, epochs: int, size: int = 128,
     (indices 2000 on; never the folder's), scored on ``test_pictures`` others (indices 1000 on) after each
     epoch, overall and per kind.  An upper bound for what any base's features give the notebook's recipe,
     not a measurement of the transfer (this network sees the target task)."""
-    import numpy as np
-    from PIL import Image
-
-    from cnnkit import alpacas
-
-    def draw(first, n):
-        pics = [alpacas.render_picture(i) for i in range(first, first + n)]
-        X = np.stack([np.asarray(im.convert("RGB").resize((size, size), Image.BILINEAR)) for im, _, _ in pics])
-        return X.astype("float32"), np.array([lab for _, lab, _ in pics]), np.array([k for _, _, k in pics])
-
-    Xte, yte, kte = draw(1000, test_pictures)
-    Xtr, ytr, _ = draw(2000, train_pictures)
+    Xte, yte, kte = generated_pictures(1000, test_pictures, size)
+    Xtr, ytr, _ = generated_pictures(2000, train_pictures, size)
+    Xte, Xtr = Xte.astype("float32"), Xtr.astype("float32")
     tf.keras.utils.set_random_seed(0)
     base = tf.keras.applications.MobileNetV2(input_shape=(size, size, 3), include_top=False, weights=weights)
     for layer in base.layers:  # Keras' 0.999 leaves the moving statistics stale after a few hundred steps

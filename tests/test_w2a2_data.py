@@ -7,7 +7,6 @@ subprocess whose ``KERAS_HOME`` holds a file the test makes.
 from __future__ import annotations
 
 import importlib.util
-
 import io
 import json
 import os
