@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-from helpers import selected_assignments
+from helpers import demo_assignments, selected_assignments
 
 from grading import harness
 from grading import notebook as nbu
@@ -30,6 +31,12 @@ class GradedCourse:
     shards: list[Course]
     home: dict[tuple[str, str], Course]                  # (assignment, student) -> its shard
     plans: dict[str, dict[str, harness.Submission]]      # assignment -> student -> submission
+    _feedback_made: set = field(default_factory=set)     # (shard root, assignment) with feedback generated
+
+    @property
+    def root(self) -> Path:
+        """The folder that holds every shard."""
+        return self.shards[0].root.parent
 
     def course(self, assignment: str, student: str) -> Course:
         return self.home[(assignment, student)]
@@ -39,6 +46,15 @@ class GradedCourse:
 
     def autograded(self, assignment: str, student: str):
         return self.course(assignment, student).autograded(student, assignment)
+
+    def feedback(self, assignment: str, student: str) -> Path:
+        """The feedback HTML of one graded submission; ``nbgrader generate_feedback`` runs once per
+        shard and assignment (it writes every student's of that shard)."""
+        course = self.course(assignment, student)
+        if (course.root, assignment) not in self._feedback_made:
+            course.generate_feedback(assignment)
+            self._feedback_made.add((course.root, assignment))
+        return course.feedback(student, assignment)
 
 
 @pytest.fixture(scope="session")
@@ -72,12 +88,12 @@ def graded_course(tmp_path_factory) -> GradedCourse:
 
 @pytest.fixture(scope="session")
 def demo_course(tmp_path_factory) -> Course:
-    """The README's demo class (ada correct, ben blank, cy partly wrong), graded once per session
-    through ``grading.course.run_demo``: tests/test_demo.py checks its scores, tests/test_browser.py
-    shows it to an instructor in formgrader."""
+    """The README's demo class (ada correct, ben blank, cy partly wrong) on ``demo_assignments()``,
+    graded once per session through ``grading.course.run_demo``: tests/test_demo.py checks its scores,
+    tests/test_browser.py shows it to an instructor in formgrader."""
     from grading.course import run_demo
 
-    return run_demo(tmp_path_factory.mktemp("demo") / "course", selected_assignments(), log=lambda *_: None)
+    return run_demo(tmp_path_factory.mktemp("demo") / "course", demo_assignments(), log=lambda *_: None)
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,20 @@ def selected_assignments() -> list[str]:
     return [a for a in every if a in wanted] if wanted else every
 
 
+#: The demo class of the default suite holds one NumPy and one Keras assignment: what it proves (the README's
+#: instructor loop, formgrader showing a class) does not grow with the number of assignments, and the round
+#: trip already grades correct, blank and partly wrong work of all eight (the browser's feedback pages are
+#: the round trip's). The demo class of every assignment is a rare heavy check (tests/test_demo.py).
+DEMO_IN_DEFAULT_SUITE = ("w1a1_conv_step_by_step", "w4a1_face_recognition")
+assert set(DEMO_IN_DEFAULT_SUITE) <= set(nbu.assignment_ids()), "rename DEMO_IN_DEFAULT_SUITE's assignments"
+
+
+def demo_assignments() -> list[str]:
+    """The selected assignments of ``DEMO_IN_DEFAULT_SUITE`` (the first selected one when none is)."""
+    selected = selected_assignments()
+    return [a for a in selected if a in DEMO_IN_DEFAULT_SUITE] or selected[:1]
+
+
 def checks_of(week: str) -> tuple[Callable[[str], Callable], Callable[[str], Callable]]:
     """``(hidden_check, public_check)`` lookups for one assignment's exercises."""
     hidden = importlib.import_module(f"grading.{week}")

@@ -11,13 +11,17 @@ by Playwright (nothing downloaded), does what people do:
   the public test catches) and reads the failure message, then clicks nbgrader's **Validate**
   and reads its verdict;
 - an **instructor** starts ``jupyter lab`` in the graded demo course (``run_demo``: ada, ben,
-  cy), opens formgrader from the Nbgrader menu, sees the class's scores, one submission and
-  the feedback pages; every figure of every feedback page (the notebooks' output figures) loads.
+  cy, on ``DEMO_IN_DEFAULT_SUITE``'s assignments), opens formgrader from the Nbgrader menu, sees
+  the class's scores and one submission; then opens, through JupyterLab, the feedback pages of
+  every assignment, from the round trip's graded courses (``graded_course``: the solution run in
+  full, a submission with one mistake): every figure of every page (the notebooks' output
+  figures) loads, and each shows its score.
 
 Every step leaves a screenshot in ``build/browser/<group>/NN-<step>.png``; open
 ``build/browser/index.html`` to look through them.
 
-Run alone: ``python3 course.py test -m browser`` (or ``make browser``); part of the default run.
+Run alone: ``python3 course.py test -m browser`` (or ``make browser``; it grades the round trip's
+courses first, about 17 minutes for all eight assignments); part of the default run.
 Only the setup cell and one public test run per notebook (no training); Validate runs the
 notebook in quick mode (``CNN_COURSE_QUICK_TRAIN=1``).  Without Playwright or Chromium
 (Debian package ``chromium``) the module is skipped and says why.
@@ -304,29 +308,42 @@ def test_instructor_sees_the_demo_class_in_formgrader_and_its_feedback(demo_cour
         page.close()
 
 
+@pytest.fixture(scope="module")
+def roundtrip_lab(graded_course, tmp_path_factory):
+    """``jupyter lab`` started in the folder of the round trip's graded courses (conftest.py), whose
+    submissions (the solution run in full, every single mistake) give the feedback pages of every
+    assignment without grading a second class."""
+    with LabServer(graded_course.root, None, tmp_path_factory.mktemp("roundtrip-jupyter")) as lab:
+        yield lab
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_feedback_pages_show_scores_and_every_figure(assignment, demo_course, instructor_lab, context):
-    """The feedback HTML a student receives (``feedback/<student>/<id>/<id>.html``): ada's holds
-    every output figure of the notebook, all of which must load; cy's shows the points lost."""
-    if assignment not in demo_course.assignments:
+def test_feedback_pages_show_scores_and_every_figure(assignment, graded_course, roundtrip_lab, context):
+    """The feedback HTML a student receives (``feedback/<student>/<id>/<id>.html``), opened through
+    JupyterLab as the instructor does: the solution's holds every output figure of the notebook, all
+    of which must load; a submission with one mistake shows the points it lost."""
+    if assignment not in graded_course.plans:
         pytest.skip(f"{assignment} is in notebooks/ but has no solution notebook to grade")
+    mistaken = next(s for s in graded_course.plans[assignment] if s.startswith("wrong-"))
     page = context.new_page()
     try:
-        for student in ("ada", "cy"):
-            path = demo_course.feedback(student, assignment).relative_to(demo_course.root).as_posix()
-            response = page.goto(instructor_lab.url(f"/files/{path}"), wait_until="load")
+        for student in ("solution", mistaken):
+            feedback = graded_course.feedback(assignment, student)
+            path = feedback.relative_to(graded_course.root).as_posix()
+            response = page.goto(roundtrip_lab.url(f"/files/{path}"), wait_until="load")
             assert response.status == 200, f"{path}: HTTP {response.status}"
             n_images, broken = broken_images(page, "body")
             assert broken == [], f"{path}: pictures that do not load: {broken}"
             text = page.locator("body").inner_text()
-            total = sum(s for s, _ in demo_course.scores(assignment, student).values())
-            full = sum(m for _, m in demo_course.scores(assignment, student).values())
+            scores = graded_course.scores(assignment, student)
+            total, full = sum(s for s, _ in scores.values()), sum(m for _, m in scores.values())
             assert f"(Score: {total:.1f} / {full:.1f})" in text, text[:500]
-            if student == "cy":
+            if student == mistaken:
+                assert total < full, f"{student} kept full marks in {assignment}"
                 SHOTS.take(page, "instructor", f"feedback-{assignment}",
-                           f"cy's feedback for {assignment}: {total:g} / {full:g}")
+                           f"feedback for {assignment} with one mistake ({student}): {total:g} / {full:g}")
             else:   # every picture of the graded notebook: its markdown's and its output figures
-                graded = nbu.read(demo_course.autograded(student, assignment))
+                graded = nbu.read(graded_course.autograded(assignment, student))
                 figures = sum(1 for c in graded.cells if c.cell_type == "code" for o in c.outputs
                               if {"image/png", "image/jpeg"} & set(o.get("data", {})))
                 assert n_images >= _markdown_images(graded) + figures, (

@@ -78,8 +78,7 @@ def test_correct_alternatives_keep_full_marks_under_autograde(graded_course, ass
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_and_export(graded_course, assignment):
     course = graded_course.course(assignment, "solution")
-    course.generate_feedback(assignment)
-    html = course.feedback("solution", assignment).read_text()
+    html = graded_course.feedback(assignment, "solution").read_text()
     assert "BEGIN SOLUTION" not in html and "Score" in html
     rows = [r for r in read_grades_csv(course.export()) if r["assignment"] == assignment]
     by_student = {r["student_id"]: float(r["score"]) for r in rows}
@@ -113,9 +112,7 @@ def test_feedback_says_which_hidden_checks_failed_but_never_shows_their_source(g
     import html as html_lib
 
     student = next(s for s in harness.student_names(assignment) if s.startswith("wrong-"))
-    course = graded_course.course(assignment, student)
-    course.generate_feedback(assignment)
-    page = course.feedback(student, assignment).read_text()
+    page = graded_course.feedback(assignment, student).read_text()
     assert "BEGIN HIDDEN" not in page and "from grading" not in page
     assert "GradingError" in page or "check_" in page       # the failed checks are named, with their message
     week = assignment.split("_")[0]
