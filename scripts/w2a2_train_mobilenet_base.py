@@ -278,7 +278,7 @@ def main(argv=None) -> int:
     runs = state.setdefault("invocations", [])
     if not runs and state["epochs_done"] > 0:  # a checkpoint older than this record: say so rather than drop it
         runs.append({"command": "an earlier command (not recorded in its checkpoint)", "from_epoch": 1,
-                     "to_epoch": state["config"]["epochs"], "lr_at_start": args.lr * 0.05})
+                     "to_epoch": state["config"]["epochs"], "lr_at_start": float(schedule(0))})
     if not runs or runs[-1]["to_epoch"] != args.epochs:  # a new schedule; resuming a cut-off run is not one
         runs.append({"command": command, "from_epoch": state["epochs_done"] + 1, "to_epoch": args.epochs,
                      "lr_at_start": float(schedule(optimizer.iterations))})

@@ -268,7 +268,7 @@ def _table(frame) -> list[list[str]]:
         "table tbody tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText.trim()))")
 
 
-def test_instructor_sees_the_demo_class_in_formgrader_and_its_feedback(demo_course, instructor_lab, context):
+def test_instructor_sees_the_demo_class_in_formgrader(demo_course, instructor_lab, context):
     course = demo_course
     students = sorted(DEMO_STUDENTS)
     page = context.new_page()

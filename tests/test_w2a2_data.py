@@ -330,7 +330,7 @@ def test_base_card_lists_each_command_of_a_resumed_run(tmp_path):
     assert f"{100 * (rec['transfer']['ours_mean'] - majority):.1f} over always answering the commoner class" in text
 
 
-# Issue 11 is open on this: the shipped base (52 classes + 100 procedural species, 16 epochs) gives
+# Issue 11 is blocked on this (training compute; see the README): the shipped base (52 classes + 100 procedural species, 16 epochs) gives
 # 0.77 after fine-tuning (scripts/w2a2_transfer_gain.py, three seeds; 0.38 from a random base),
 # target 0.95; its frozen features probe 0.86 on the folder, so the limit is still the base.
 # strict: once the target is reached, this test passes and the marker must go.
